@@ -1,0 +1,56 @@
+# IMS Screen: `make run` serves the app on SQLite; `make test` runs the fast suite;
+# `make check` runs everything CI runs. Each target installs what it needs first.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := APP_ENV=development $(BIN)/flask --app wsgi
+TRANSLATIONS := app/translations
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test check lint format migrations-check translations extract-messages update-catalog clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Compile the translation catalogues (.po -> .mo); the .mo files are build output.
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -q -d $(TRANSLATIONS) 2>/dev/null || $(BIN)/pybabel compile -q -d $(TRANSLATIONS)
+
+## Serve the app on http://$(HOST):$(PORT) with SQLite, after applying migrations.
+run: $(STAMP) translations
+	$(FLASK) db upgrade
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## The fast test suite.
+test: $(STAMP) translations
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Migrations apply from empty and match the models (no drift).
+migrations-check: $(STAMP)
+	$(BIN)/python -m tests.migration_check
+
+## Extract marked strings into the template and merge them into each catalogue.
+update-catalog: $(STAMP)
+	$(BIN)/pybabel extract -q -F babel.cfg -k N_ -k _l -o $(TRANSLATIONS)/messages.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel update -q -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --omit-header
+
+## Everything: lint, migrations, the whole suite.
+check: lint migrations-check test
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

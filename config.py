@@ -1,0 +1,183 @@
+"""Configuration classes.
+
+Class attributes are safe defaults. Values from the environment are read when the app is
+created (``Config.load``), never at import time, so tests stay hermetic.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+from flask import Flask
+
+_PLACEHOLDER_KEYS = {"", "change-me", "changeme", "dev", "secret", "development"}
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _minutes(value: str) -> timedelta:
+    return timedelta(minutes=int(value))
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+# Environment variable -> parser. Every variable an operator may set is listed here and in
+# .env.example; the README's configuration table documents each one.
+ENVIRONMENT: dict[str, Callable[[str], Any]] = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "CLINIC_NAME": str,
+    "CLINIC_PHONE": str,
+    "CLINIC_EMAIL": str,
+    "CLINIC_ADDRESS": str,
+    "CLINIC_BOOKING_URL": str,
+    "EMERGENCY_NUMBER": str,
+    "HEALTH_LINE": str,
+    "DRAFT_TTL_MINUTES": _minutes,
+    "RESULT_TTL_MINUTES": _minutes,
+    "RATELIMIT_STORAGE_URI": str,
+    "SCREENING_RATE_LIMIT": str,
+    "RATELIMIT_ENABLED": _bool,
+}
+# Variables whose config key differs from the environment name.
+_RENAMED = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "DRAFT_TTL_MINUTES": "DRAFT_TTL",
+    "RESULT_TTL_MINUTES": "RESULT_TTL",
+}
+
+
+class Config:
+    """Defaults shared by every environment; secure unless a subclass relaxes them."""
+
+    APP_ENV: ClassVar[str] = "base"
+    READS_ENVIRONMENT: ClassVar[bool] = True
+
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # None: a SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
+
+    # Requests: the whole questionnaire is a few kilobytes; anything far larger is refused.
+    MAX_CONTENT_LENGTH = 32 * 1024
+    MAX_FORM_MEMORY_SIZE = 32 * 1024
+    MAX_FORM_PARTS = 200
+
+    SESSION_COOKIE_NAME = "ims_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SEND_HSTS = True
+
+    # A patient in pain may take a while on one page: the CSRF token outlives a draft.
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "America/Toronto"
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "app" / "translations")
+    LANGUAGES: ClassVar[tuple[str, ...]] = ("en", "fr_CA")
+
+    CLINIC_NAME = "IMS Screen"
+    CLINIC_PHONE: str | None = None
+    CLINIC_EMAIL: str | None = None
+    CLINIC_ADDRESS: str | None = None
+    CLINIC_BOOKING_URL: str | None = None
+    EMERGENCY_NUMBER = "911"
+    HEALTH_LINE: str | None = None  # None: the translated default, "Health811 (call 811)"
+
+    DRAFT_TTL = timedelta(hours=3)
+    RESULT_TTL = timedelta(minutes=60)
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    SCREENING_RATE_LIMIT = "30 per minute;300 per hour"
+
+    @classmethod
+    def load(cls, app: Flask, environ: Mapping[str, str] | None = None) -> None:
+        """Apply the environment to ``app.config`` and check what this environment requires."""
+        if cls.READS_ENVIRONMENT:
+            source = os.environ if environ is None else environ
+            for name, parse in ENVIRONMENT.items():
+                if source.get(name, "").strip():
+                    app.config[_RENAMED.get(name, name)] = parse(source[name].strip())
+        if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+            Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+            app.config["SQLALCHEMY_DATABASE_URI"] = (
+                f"sqlite:///{Path(app.instance_path) / 'ims-screen.sqlite3'}"
+            )
+
+
+class DevelopmentConfig(Config):
+    """Local development: plain HTTP, a generated secret key kept in the instance folder."""
+
+    APP_ENV = "development"
+    SESSION_COOKIE_SECURE = False
+    SEND_HSTS = False
+
+    @classmethod
+    def load(cls, app: Flask, environ: Mapping[str, str] | None = None) -> None:
+        super().load(app, environ)
+        if not app.config.get("SECRET_KEY"):
+            key_file = Path(app.instance_path) / "secret_key"
+            if not key_file.exists():
+                key_file.parent.mkdir(parents=True, exist_ok=True)
+                key_file.write_text(secrets.token_urlsafe(48))
+                key_file.chmod(0o600)
+            app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+class TestConfig(Config):
+    """The test suite: hermetic (ignores the environment), no rate limits unless a test asks."""
+
+    APP_ENV = "test"
+    READS_ENVIRONMENT = False
+    TESTING = True
+    SECRET_KEY = "test-secret-key-that-is-long-enough-for-tests"  # noqa: S105
+    SESSION_COOKIE_SECURE = False
+    RATELIMIT_ENABLED = False
+    CLINIC_NAME = "Test Physio Clinic"
+    CLINIC_PHONE = "613-555-0100"
+    CLINIC_BOOKING_URL = "https://booking.example.org/ims"
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start without a real secret key and an explicit database."""
+
+    APP_ENV = "production"
+
+    @classmethod
+    def load(cls, app: Flask, environ: Mapping[str, str] | None = None) -> None:
+        source = os.environ if environ is None else environ
+        if not source.get("DATABASE_URL", "").strip():
+            raise RuntimeError("DATABASE_URL must be set in production.")
+        super().load(app, environ)
+        key = app.config.get("SECRET_KEY") or ""
+        if key.lower() in _PLACEHOLDER_KEYS or len(key) < MIN_SECRET_KEY_LENGTH:
+            raise RuntimeError(
+                f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} "
+                "characters in production, e.g. python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'."
+            )
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_environment() -> type[Config]:
+    """The config class named by ``APP_ENV``; production when unset, so mistakes fail safe."""
+    name = os.environ.get("APP_ENV", "production").strip().lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}.") from None
