@@ -63,3 +63,9 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def configure_engine(engine: Engine) -> None:
+    """Apply per-engine settings: SQLite's pragmas and locking; other engines need none."""
+    if engine.dialect.name == "sqlite":
+        configure_sqlite(engine)

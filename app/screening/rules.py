@@ -151,6 +151,8 @@ class AnswerError(ValueError):
 def _check_multi(qid: str, value: object) -> frozenset[str]:
     if isinstance(value, str | bytes) or not isinstance(value, Sequence | frozenset | set):
         raise AnswerError(qid, "expected a sequence of codes")
+    if not all(type(code) is str for code in value):
+        raise AnswerError(qid, "expected a sequence of codes")
     given = frozenset(value)
     if not given <= _CODES[qid]:
         raise AnswerError(qid, "not a code this question offers")

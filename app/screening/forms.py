@@ -1,0 +1,246 @@
+"""WTForms built from the questionnaire catalogue, and the bridge from form data to answers.
+
+One form class per step, generated from ``questions.STEPS`` so that a question is defined in
+exactly one place. The forms validate exactly what SPEC section 3 allows; the views turn a
+valid form into a plain answers mapping with ``answers_from``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from app.screening.catalogue import NONE_CODE, Kind, Question, Step
+from app.screening.questions import STEPS
+from app.screening.questions_more import PHONE_MAX, PHONE_MIN
+
+PHONE_PATTERN = re.compile(r"^[0-9 +\-().]*$")
+_CHOOSE_FROM_LIST = _l("Choose from the options shown.")
+_PREFERENCE_NOT_GIVEN = {
+    "phone": _l("You chose to be contacted by phone: enter a phone number, or choose email."),
+    "email": _l("You chose to be contacted by email: enter an email address, or choose phone."),
+}
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _blank_to_none(value: Any) -> Any:
+    return value or None
+
+
+class AllowedCodes:
+    """Only codes the question offers; ``none`` only on its own."""
+
+    def __init__(self, question: Question) -> None:
+        self.question = question
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        given = field.data if isinstance(field.data, list) else [field.data]
+        if not set(given) <= self.question.codes:
+            raise ValidationError(_CHOOSE_FROM_LIST)
+        if self.question.has_none and NONE_CODE in given and len(given) > 1:
+            raise ValidationError(
+                _l("“None of these” cannot be chosen together with other options.")
+            )
+
+
+class Ticked:
+    """The consent box: only its own value ``y`` counts as agreeing."""
+
+    def __init__(self, message: Any) -> None:
+        self.message = message
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if field.raw_data != ["y"]:
+            raise ValidationError(self.message)
+
+
+class PlainText:
+    """Refuses control characters (a pasted NUL or escape code is never a real answer)."""
+
+    def __init__(self, allow_newlines: bool = False) -> None:
+        self.allowed = {"\n", "\r", "\t"} if allow_newlines else set()
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if any(
+            unicodedata.category(ch) == "Cc" and ch not in self.allowed for ch in field.data or ""
+        ):
+            raise ValidationError(_l("Remove any special characters and try again."))
+
+
+def _required_message(question: Question) -> Any:
+    if question.kind is Kind.YES_NO:
+        return _l("Choose yes or no.")
+    if question.kind is Kind.MULTI:
+        if question.has_none:
+            return _l("Choose at least one option, or “None of these”.")
+        return _l("Choose at least one option.")
+    return _l("Choose an answer.")
+
+
+def _choice_field(question: Question) -> Field:
+    validators = [InputRequired(_required_message(question)), AllowedCodes(question)]
+    # Choices are rendered by our own macros and checked by AllowedCodes against the catalogue.
+    if question.kind is Kind.MULTI:
+        return SelectMultipleField(question.label, validators, validate_choice=False)
+    return RadioField(question.label, validators, validate_choice=False)
+
+
+def _contact_field(question: Question) -> Field:
+    """The text-like fields of the contact step, with SPEC section 3's limits."""
+    filters = [_strip, _blank_to_none]
+    if question.kind is Kind.TEXT:
+        return StringField(
+            question.label,
+            [
+                DataRequired(_l("Enter your full name.")),
+                Length(
+                    max=question.max_length,
+                    message=_l("Your name must be 100 characters or fewer."),
+                ),
+                PlainText(),
+            ],
+            filters=[_strip],
+        )
+    if question.kind is Kind.EMAIL:
+        return EmailField(
+            question.label,
+            [
+                Optional(),
+                Length(max=question.max_length, message=_l("Enter a shorter email address.")),
+                Email(_l("Enter an email address in the right format, like name@example.com.")),
+            ],
+            filters=filters,
+        )
+    if question.kind is Kind.PHONE:
+        phone_message = _l(
+            "Enter a phone number of 7 to 20 characters, using digits, spaces and + - ( ) . only."
+        )
+        return TelField(
+            question.label,
+            [
+                Optional(),
+                Length(min=PHONE_MIN, max=PHONE_MAX, message=phone_message),
+                Regexp(PHONE_PATTERN, message=phone_message),
+            ],
+            filters=filters,
+        )
+    if question.kind is Kind.LONG_TEXT:
+        return TextAreaField(
+            question.label,
+            [
+                Optional(),
+                Length(
+                    max=question.max_length,
+                    message=_l("Your message must be 1,000 characters or fewer."),
+                ),
+                PlainText(allow_newlines=True),
+            ],
+            filters=filters,
+        )
+    if question.kind is Kind.CONSENT:
+        consent_message = _l(
+            "Tick the box to agree, so that the clinic can keep your answers and contact you."
+        )
+        return BooleanField(question.label, [Ticked(consent_message)])
+    raise AssertionError(f"no field for kind {question.kind}")
+
+
+def _field_for(question: Question) -> Field:
+    if question.choices and question.kind is not Kind.CONSENT:
+        return _choice_field(question)
+    return _contact_field(question)
+
+
+class StepForm(FlaskForm):
+    """Base of every step's form; ``step`` is the catalogue step it was built from."""
+
+    step: Step
+
+    @property
+    def csrf_failed(self) -> bool:
+        """Whether the only thing wrong is an expired or missing CSRF token."""
+        return bool(self.meta.csrf and self.csrf_token.errors)
+
+
+class ContactForm(StepForm):
+    """The contact step: at least one way to reach the patient, and the preferred one given."""
+
+    def validate(
+        self, extra_validators: Mapping[str, list[Callable[..., Any]]] | None = None
+    ) -> bool:
+        valid = super().validate(extra_validators)
+        email, phone, preference = self["email"], self["phone"], self["contact_preference"]
+        if not (email.errors or phone.errors):
+            if not email.data and not phone.data:
+                email.errors.append(_l("Enter an email address or a phone number, or both."))
+                valid = False
+            elif not preference.errors and preference.data and not self[preference.data].data:
+                preference.errors.append(_PREFERENCE_NOT_GIVEN[preference.data])
+                valid = False
+        return valid
+
+
+def _build(step: Step) -> type[StepForm]:
+    base = ContactForm if step.id == "contact" else StepForm
+    attrs: dict[str, Any] = {"step": step}
+    attrs.update({q.id: _field_for(q) for q in step.questions})
+    return type(f"{step.id.title()}Form", (base,), attrs)
+
+
+FORMS: dict[str, type[StepForm]] = {step.id: _build(step) for step in STEPS}
+
+
+def answers_from(form: StepForm) -> dict[str, Any]:
+    """The validated form as answers: codes, lists of codes, an int for the scale, or None."""
+    answers: dict[str, Any] = {}
+    for question in form.step.questions:
+        data = form[question.id].data
+        if question.kind is Kind.SCALE:
+            data = int(data)
+        elif question.kind is Kind.MULTI:
+            chosen = set(data)
+            data = [c.code for c in question.choices if c.code in chosen]
+        elif question.kind is Kind.CONSENT:
+            data = "y" if data else None
+        answers[question.id] = data
+    return answers
+
+
+def form_data(step: Step, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored answers in the shape a step's form expects, to show them again."""
+    data: dict[str, Any] = {}
+    for question in step.questions:
+        value = answers.get(question.id)
+        if question.kind is Kind.SCALE and value is not None:
+            value = str(value)
+        elif question.kind is Kind.CONSENT:
+            value = value == "y"
+        data[question.id] = value
+    return data

@@ -1,0 +1,69 @@
+"""What the patient pages show, prepared from catalogue data, answers and configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext
+
+from app.screening.catalogue import Kind, Question, Step
+from app.screening.forms import StepForm
+from app.screening.questions import STEPS
+
+
+def anchor_id(question: Question) -> str:
+    """The id of a question's first input: where the error summary's link lands."""
+    if question.choices and question.kind is not Kind.CONSENT:
+        return f"{question.id}-{question.choices[0].code}"
+    return question.id
+
+
+def field_errors(form: StepForm) -> list[tuple[str, str]]:
+    """``(input id, message)`` for the first error of each question, in page order."""
+    return [
+        (anchor_id(q), str(form[q.id].errors[0])) for q in form.step.questions if form[q.id].errors
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    """One answer on the check page: catalogue labels to translate, or the patient's own text."""
+
+    question: Question
+    labels: tuple[str, ...] = ()
+    text: str | None = None
+    number: int | None = None
+
+
+def _row(question: Question, value: Any) -> AnswerRow:
+    if value is None or value == []:
+        return AnswerRow(question)
+    if question.kind is Kind.SCALE:
+        return AnswerRow(question, number=value)
+    if question.kind is Kind.CONSENT:
+        return AnswerRow(question, labels=(question.choices[0].label,))
+    if question.choices:
+        codes = value if isinstance(value, list) else [value]
+        return AnswerRow(question, labels=tuple(question.choice_label(c) for c in codes))
+    return AnswerRow(question, text=value)
+
+
+def answer_rows(answers: dict[str, Any]) -> list[tuple[Step, list[AnswerRow]]]:
+    """Every step with the rows of its answers, in questionnaire order."""
+    return [(step, [_row(q, answers.get(q.id)) for q in step.questions]) for step in STEPS]
+
+
+def clinic_details() -> dict[str, Any]:
+    """The clinic's name and contact points, from configuration."""
+    config = current_app.config
+    return {
+        "name": config["CLINIC_NAME"],
+        "phone": config["CLINIC_PHONE"],
+        "email": config["CLINIC_EMAIL"],
+        "address": config["CLINIC_ADDRESS"],
+        "booking_url": config["CLINIC_BOOKING_URL"],
+        "emergency_number": config["EMERGENCY_NUMBER"],
+        "health_line": config["HEALTH_LINE"] or gettext("Health811 (call 811)"),
+    }

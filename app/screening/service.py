@@ -1,0 +1,194 @@
+"""The patient side's reads and writes: drafts held by a session token, and submissions.
+
+The browser holds only a random token in its (signed) session; the database holds its sha256.
+The same hash becomes the submission's idempotency key, so a resent final POST, a double click
+or a racing second worker all find the one submission instead of creating another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from flask import current_app, session
+from flask_babel import get_locale
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from app.database import utcnow
+from app.extensions import db
+from app.models import AuditEvent, Draft, Submission
+from app.screening.questions import (
+    CONSENT_VERSION,
+    CONTACT_IDS,
+    QUESTIONNAIRE_VERSION,
+    SAFETY,
+    STEPS,
+)
+from app.screening.rules import SAFETY_STOP_OUTCOMES, Decision, evaluate
+
+DRAFT_KEY = "draft"  # session key: token of the questionnaire in progress
+RESULT_KEY = "result"  # session key: token of the last submission, for its result page
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud
+_SUBMIT_ATTEMPTS = 3
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_reference() -> str:
+    """A random reference such as ``IMS-7KQ4-M2XD``: 30^8 possibilities, never sequential."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"IMS-{chars[:4]}-{chars[4:]}"
+
+
+def draft_token() -> str | None:
+    """The token of this browser's questionnaire in progress."""
+    return session.get(DRAFT_KEY)
+
+
+def ensure_draft_token() -> None:
+    """Give this browser a draft token before its first answer is sent.
+
+    Two copies of the same POST (a double click) then carry the same token, so they find the
+    same draft and the same submission instead of starting two.
+    """
+    if DRAFT_KEY not in session:
+        session[DRAFT_KEY] = secrets.token_urlsafe(32)
+
+
+def session_token() -> str | None:
+    """The token of this browser's questionnaire, in progress or just sent."""
+    return session.get(DRAFT_KEY) or session.get(RESULT_KEY)
+
+
+def load_draft() -> Draft | None:
+    """This browser's unexpired draft, if any."""
+    token = session.get(DRAFT_KEY)
+    if not token:
+        return None
+    return db.session.scalar(
+        select(Draft).where(Draft.token_hash == _hash(token), Draft.expires_at > utcnow())
+    )
+
+
+def first_incomplete(answers: dict[str, Any]) -> str | None:
+    """The id of the first step not yet answered, or None when every step is."""
+    for step in STEPS:
+        if any(q.id not in answers for q in step.questions):
+            return step.id
+    return None
+
+
+def save_step(draft: Draft | None, step_id: str, answers: dict[str, Any]) -> Draft:
+    """Store one step's validated answers, starting a draft on the first step saved."""
+    now = utcnow()
+    if draft is None:
+        # Expired drafts go as new ones start, so unfinished answers never outlive DRAFT_TTL
+        # by long, even without the purge command (the index on expires_at keeps this cheap).
+        db.session.execute(delete(Draft).where(Draft.expires_at <= now))
+        ensure_draft_token()
+        draft = Draft(token_hash=_hash(session[DRAFT_KEY]), answers={}, created_at=now)
+        db.session.add(draft)
+    draft.answers = {**draft.answers, **answers}  # a new dict, so the JSON change is seen
+    draft.expires_at = now + current_app.config["DRAFT_TTL"]
+    if step_id == "contact":
+        draft.consented_at = now
+        draft.consent_locale = str(get_locale())
+    db.session.commit()
+    return draft
+
+
+def safety_stop(answers: dict[str, Any]) -> Decision | None:
+    """The decision on the safety step alone, when it stops the questionnaire."""
+    decision = evaluate({q.id: answers.get(q.id) for q in SAFETY.questions})
+    return decision if decision.outcome in SAFETY_STOP_OUTCOMES else None
+
+
+def submission_for(token: str | None) -> Submission | None:
+    """The submission made from this token, if there is one."""
+    if not token:
+        return None
+    return db.session.scalar(select(Submission).where(Submission.idempotency_key == _hash(token)))
+
+
+def submit(stop: bool = False) -> Submission | None:
+    """Turn this browser's draft into a submission, exactly once.
+
+    With ``stop``, record a safety stop: the safety answers only, no contact details. Returns
+    the submission (new, or the one an earlier request made), or None when there is no draft
+    to submit.
+    """
+    token = session_token()
+    for _ in range(_SUBMIT_ATTEMPTS):
+        existing = submission_for(token)
+        if existing is not None:
+            break
+        draft = load_draft()
+        if draft is None:
+            return None
+        submission = _submission_from(draft, stop)
+        db.session.add(submission)
+        db.session.flush()
+        db.session.add(
+            AuditEvent(
+                actor_type="patient", action="submission.create", submission_id=submission.id
+            )
+        )
+        db.session.delete(draft)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Another request stored this draft first (or, very rarely, the reference was
+            # taken): look again.
+            db.session.rollback()
+            continue
+        existing = submission
+        break
+    else:
+        raise RuntimeError("could not store the submission")
+    session.pop(DRAFT_KEY, None)
+    session[RESULT_KEY] = token
+    return existing
+
+
+def _submission_from(draft: Draft, stop: bool) -> Submission:
+    answers = draft.answers
+    if stop:
+        answers = {q.id: answers[q.id] for q in SAFETY.questions}
+    clinical = {k: v for k, v in answers.items() if k not in CONTACT_IDS}
+    decision = evaluate(clinical)
+    submission = Submission(
+        reference=new_reference(),
+        locale=str(get_locale()),
+        questionnaire_version=QUESTIONNAIRE_VERSION,
+        rules_version=decision.rules_version,
+        outcome=decision.outcome.value,
+        reasons=list(decision.reasons),
+        answers=clinical,
+        status="new",
+        is_safety_stop=stop,
+        idempotency_key=draft.token_hash,
+    )
+    if not stop:
+        submission.full_name = answers["full_name"]
+        submission.email = answers["email"]
+        submission.phone = answers["phone"]
+        submission.contact_preference = answers["contact_preference"]
+        submission.comments = answers["comments"]
+        submission.consent_version = CONSENT_VERSION
+        submission.consent_locale = draft.consent_locale
+        submission.consented_at = draft.consented_at
+    return submission
+
+
+def result_submission() -> Submission | None:
+    """The submission whose result this browser may still see (RESULT_TTL after sending)."""
+    submission = submission_for(session.get(RESULT_KEY))
+    if submission is None:
+        return None
+    if submission.created_at < utcnow() - current_app.config["RESULT_TTL"]:
+        return None
+    return submission

@@ -1,0 +1,142 @@
+"""The patient journey: start, five steps, check your answers, submit, result.
+
+Views stay thin: validate a form, call the rules through the service, store, redirect
+(Post/Redirect/Get). The blueprint is exempt from the global CSRF check because each form
+checks its own token: a patient whose token expired then keeps every answer and is asked to
+send the page again, instead of meeting a bare error page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+
+from app.extensions import csrf, limiter
+from app.screening import service
+from app.screening.forms import FORMS, StepForm, answers_from, form_data
+from app.screening.presenters import answer_rows, clinic_details, field_errors
+from app.screening.questions import STEP_IDS, STEPS, STEPS_BY_ID
+from app.screening.rule_texts import RULE_TEXTS
+
+bp = Blueprint("screening", __name__)
+csrf.exempt(bp)
+STEP_CONVERTER = f"any({', '.join(STEP_IDS)})"
+
+
+def _post_limit() -> str:
+    return current_app.config["SCREENING_RATE_LIMIT"]
+
+
+@bp.app_context_processor
+def _clinic() -> dict[str, Any]:
+    return {"clinic": clinic_details()}
+
+
+@bp.get("/")
+def start() -> ResponseReturnValue:
+    """What IMS is, what the questionnaire asks, how answers are kept, and a Start button."""
+    return render_template("screening/start.html", resuming=service.load_draft() is not None)
+
+
+@bp.get("/screening")
+def begin() -> ResponseReturnValue:
+    """Begin, or resume at the first step not yet answered."""
+    draft = service.load_draft()
+    next_step = service.first_incomplete(draft.answers if draft else {})
+    if next_step is None:
+        return redirect(url_for(".check"))
+    return redirect(url_for(".step", step_id=next_step))
+
+
+@bp.route(f"/screening/<{STEP_CONVERTER}:step_id>", methods=["GET", "POST"])
+@limiter.limit(_post_limit, methods=["POST"])
+def step(step_id: str) -> ResponseReturnValue:
+    """One step of the questionnaire; a valid POST saves it and moves on."""
+    draft = service.load_draft()
+    answers = draft.answers if draft else {}
+    reachable = service.first_incomplete(answers)
+    if reachable is not None and STEP_IDS.index(step_id) > STEP_IDS.index(reachable):
+        return redirect(url_for(".step", step_id=reachable))
+
+    step = STEPS_BY_ID[step_id]
+    form_class = FORMS[step_id]
+    if request.method == "GET":
+        service.ensure_draft_token()
+        return _render_step(form_class(data=form_data(step, answers)))
+
+    # A copy of a POST that already ended the questionnaire (a double click, or a form sent
+    # again after a safety stop) shows that result instead of starting another.
+    if service.submission_for(service.session_token()):
+        return redirect(url_for(".result"))
+    form = form_class()
+    if not form.validate():
+        return _render_step(form), 422
+    draft = service.save_step(draft, step_id, answers_from(form))
+    if step_id == "safety" and service.safety_stop(draft.answers):
+        service.submit(stop=True)
+        return redirect(url_for(".result"))
+    next_step = service.first_incomplete(draft.answers)
+    return redirect(url_for(".step", step_id=next_step) if next_step else url_for(".check"))
+
+
+def _render_step(form: StepForm) -> str:
+    step = form.step
+    number = STEP_IDS.index(step.id) + 1
+    back_url = url_for(".step", step_id=STEP_IDS[number - 2]) if number > 1 else url_for(".start")
+    return render_template(
+        "screening/step.html",
+        form=form,
+        step=step,
+        number=number,
+        total=len(STEPS),
+        back_url=back_url,
+        errors=field_errors(form),
+    )
+
+
+@bp.get("/screening/check")
+def check() -> ResponseReturnValue:
+    """Every answer, with a Change link per step, and the button that sends them."""
+    draft = service.load_draft()
+    if draft is None or service.first_incomplete(draft.answers) is not None:
+        return redirect(url_for(".begin"))
+    return _render_check(FlaskForm(), draft.answers)
+
+
+def _render_check(form: FlaskForm, answers: dict[str, Any]) -> str:
+    return render_template(
+        "screening/check.html", form=form, sections=answer_rows(answers), steps=STEPS
+    )
+
+
+@bp.post("/screening/submit")
+@limiter.limit(_post_limit)
+def submit() -> ResponseReturnValue:
+    """Store the submission once, however often this POST arrives, then show the result."""
+    if service.submission_for(service.session_token()) is not None:
+        service.submit()  # re-points this browser at the existing submission
+        return redirect(url_for(".result"))
+    draft = service.load_draft()
+    if draft is None or service.first_incomplete(draft.answers) is not None:
+        return redirect(url_for(".begin"))
+    form = FlaskForm()
+    if not form.validate():
+        return _render_check(form, draft.answers), 422
+    service.submit()
+    return redirect(url_for(".result"))
+
+
+@bp.get("/screening/result")
+def result() -> ResponseReturnValue:
+    """The outcome and its reasons, for the browser that sent the answers, for a limited time."""
+    submission = service.result_submission()
+    if submission is None:
+        abort(404)
+    return render_template(
+        "screening/result.html",
+        submission=submission,
+        reasons=[RULE_TEXTS[rule_id].patient for rule_id in submission.reasons],
+    )

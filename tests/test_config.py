@@ -1,0 +1,129 @@
+"""Configuration: production refuses unsafe settings; development makes its own secret key."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from app import create_app
+from config import (
+    DevelopmentConfig,
+    ProductionConfig,
+    TestConfig,
+    config_from_environment,
+)
+
+GOOD_KEY = "k" * 48
+
+
+def bare_app(tmp_path: Path) -> Flask:
+    app = Flask("config_test", instance_path=str(tmp_path / "instance"))
+    return app
+
+
+@pytest.mark.parametrize(
+    ("environ", "problem"),
+    [
+        ({"SECRET_KEY": GOOD_KEY}, "DATABASE_URL"),
+        ({"DATABASE_URL": "sqlite:///x.db"}, "SECRET_KEY"),
+        ({"DATABASE_URL": "sqlite:///x.db", "SECRET_KEY": "change-me"}, "SECRET_KEY"),
+        ({"DATABASE_URL": "sqlite:///x.db", "SECRET_KEY": "short"}, "SECRET_KEY"),
+    ],
+)
+def test_production_refuses_to_start_without_real_settings(
+    tmp_path: Path, environ: dict[str, str], problem: str
+) -> None:
+    app = bare_app(tmp_path)
+    app.config.from_object(ProductionConfig)
+    with pytest.raises(RuntimeError, match=problem):
+        ProductionConfig.load(app, environ)
+
+
+def test_production_app_starts_with_real_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    monkeypatch.setenv("CLINIC_NAME", "Rideau Physiotherapy")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == GOOD_KEY
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SEND_HSTS"] is True
+    assert app.debug is False
+    assert app.config["CLINIC_NAME"] == "Rideau Physiotherapy"
+
+
+def test_production_is_the_default_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("APP_ENV", raising=False)
+    assert config_from_environment() is ProductionConfig
+    monkeypatch.setenv("APP_ENV", "staging")
+    with pytest.raises(RuntimeError, match="APP_ENV"):
+        config_from_environment()
+
+
+def test_development_generates_and_keeps_a_secret_key(tmp_path: Path) -> None:
+    first, second = bare_app(tmp_path), bare_app(tmp_path)
+    DevelopmentConfig.load(first, {})
+    DevelopmentConfig.load(second, {})
+    key = first.config["SECRET_KEY"]
+    assert len(key) >= 32
+    assert second.config["SECRET_KEY"] == key
+    key_file = tmp_path / "instance" / "secret_key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_environment_values_are_parsed(tmp_path: Path) -> None:
+    app = bare_app(tmp_path)
+    app.config.from_object(DevelopmentConfig)
+    DevelopmentConfig.load(
+        app,
+        {
+            "DATABASE_URL": "postgresql+psycopg://db/ims",
+            "DRAFT_TTL_MINUTES": "90",
+            "HEALTH_LINE": "Info-Santé 811",
+            "RATELIMIT_ENABLED": "false",
+            "CLINIC_PHONE": "  ",
+        },
+    )
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://db/ims"
+    assert app.config["DRAFT_TTL"] == timedelta(minutes=90)
+    assert app.config["HEALTH_LINE"] == "Info-Santé 811"
+    assert app.config["RATELIMIT_ENABLED"] is False
+    assert app.config["CLINIC_PHONE"] is None, "blank values keep the default"
+
+
+def test_default_database_is_a_sqlite_file_in_the_instance_folder(tmp_path: Path) -> None:
+    app = bare_app(tmp_path)
+    app.config.from_object(DevelopmentConfig)
+    DevelopmentConfig.load(app, {})
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    assert uri == f"sqlite:///{tmp_path / 'instance' / 'ims-screen.sqlite3'}"
+
+
+def test_test_config_ignores_the_environment(tmp_path: Path) -> None:
+    app = bare_app(tmp_path)
+    app.config.from_object(TestConfig)
+    TestConfig.load(app, {"CLINIC_NAME": "Should not be read"})
+    assert app.config["CLINIC_NAME"] == "Test Physio Clinic"
+
+
+def test_sqlite_is_set_up_for_durability(app: Flask) -> None:
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    with app.app_context(), db.engine.connect() as connection:
+        pragma = {
+            name: connection.execute(text(f"PRAGMA {name}")).scalar()
+            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+        }
+    assert pragma == {
+        "journal_mode": "wal",
+        "synchronous": 2,  # FULL
+        "foreign_keys": 1,
+        "busy_timeout": 10_000,
+    }
