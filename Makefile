@@ -49,7 +49,7 @@ migrations-check: $(STAMP)
 ## Extract marked strings into the template and merge them into each catalogue.
 update-catalog: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o $(TRANSLATIONS)/messages.pot \
-		--no-location --sort-output --omit-header . > /dev/null
+		--ignore-dirs ".* node_modules" --no-location --sort-output --omit-header . > /dev/null
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
 		--no-fuzzy-matching --no-wrap --omit-header
 

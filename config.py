@@ -44,6 +44,7 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "RATELIMIT_STORAGE_URI": str,
     "SCREENING_RATE_LIMIT": str,
     "RATELIMIT_ENABLED": _bool,
+    "LOGIN_RATE_LIMIT": str,
 }
 # Variables whose config key differs from the environment name.
 _RENAMED = {
@@ -90,6 +91,17 @@ class Config:
     CLINIC_BOOKING_URL: str | None = None
     EMERGENCY_NUMBER = "911"
     HEALTH_LINE: str | None = None  # None: the translated default, "Health811 (call 811)"
+
+    # Staff sign-in (QUALITY.md): Argon2id costs, session lifetimes, brute-force limits.
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST = 19456  # KiB
+    ARGON2_PARALLELISM = 1
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
+    STAFF_SESSION_MAX_AGE = timedelta(hours=12)
+    LOGIN_FREE_ATTEMPTS = 5
+    LOGIN_MAX_DELAY = timedelta(minutes=15)
+    LOGIN_RATE_LIMIT = "10 per minute;100 per hour"
+    STAFF_PAGE_SIZE = 25
 
     DRAFT_TTL = timedelta(hours=3)
     RESULT_TTL = timedelta(minutes=60)
@@ -145,6 +157,9 @@ class TestConfig(Config):
     CLINIC_NAME = "Test Physio Clinic"
     CLINIC_PHONE = "613-555-0100"
     CLINIC_BOOKING_URL = "https://booking.example.org/ims"
+    # Cheaper hashing keeps the suite fast; production keeps the QUALITY.md minimum.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
 
 
 class ProductionConfig(Config):

@@ -33,6 +33,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_blueprints(app)
     register_hardening(app)
     register_errors(app)
+    register_commands(app)
     return app
 
 
@@ -55,10 +56,16 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each feature."""
+    from app.admin.views import bp as admin_bp
+    from app.auth.views import bp as auth_bp
     from app.health import bp as health_bp
     from app.screening.views import bp as screening_bp
+    from app.staff.views import bp as staff_bp
 
     app.register_blueprint(screening_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)
 
 
@@ -74,3 +81,10 @@ def register_errors(app: Flask) -> None:
     from app.errors import register_error_pages
 
     register_error_pages(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Operator commands (``flask --app wsgi staff create ...``)."""
+    from app.cli import register_cli
+
+    register_cli(app)

@@ -38,6 +38,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Execution option for long reads (exports): on SQLite, a plain BEGIN reads a WAL snapshot
+# without taking the write lock, so patients and staff can keep writing meanwhile.
+READ_ONLY = "ims_read_only"
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -48,6 +51,8 @@ def configure_sqlite(engine: Engine) -> None:
     ``BEGIN IMMEDIATE`` so a read-then-write transaction takes the write lock up front instead
     of failing with "database is locked" when it tries to upgrade. This is SQLAlchemy's
     documented recipe for taking transaction control away from the ``sqlite3`` driver.
+    Transactions marked with the ``READ_ONLY`` execution option begin deferred instead, so a
+    long export does not hold the write lock.
     """
 
     @event.listens_for(engine, "connect")
@@ -62,10 +67,17 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def configure_engine(engine: Engine) -> None:
     """Apply per-engine settings: SQLite's pragmas and locking; other engines need none."""
     if engine.dialect.name == "sqlite":
         configure_sqlite(engine)
+
+
+def begin_read_only(session: Any) -> None:
+    """Start ``session``'s next transaction as a read-only snapshot (call before its first
+    query; the session must have no transaction open)."""
+    session.connection(execution_options={READ_ONLY: True})

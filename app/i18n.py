@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 
 # The value of ``?lang=`` -> the Babel locale it selects.
@@ -14,7 +14,12 @@ SESSION_KEY = "lang"
 
 
 def select_locale() -> str:
-    """The locale for this request: ``?lang=``, then the session, then ``Accept-Language``."""
+    """The locale for this request: ``?lang=``, then the session, then ``Accept-Language``.
+
+    Outside a request (commands), the default locale.
+    """
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = LANG_PARAMETER.get(request.args.get("lang", ""))
     if chosen:
         return chosen

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, String, Text, event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
@@ -20,6 +20,7 @@ OUTCOMES = (
     "suggest_consult",
 )
 STATUSES = ("new", "contacted", "booked", "referred", "declined", "closed")
+ROLES = ("front_desk", "clinician", "admin")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -52,6 +53,8 @@ class Submission(db.Model):
         CheckConstraint(_one_of("status", STATUSES), name="status"),
         Index("ix_submission_status_created_at", "status", "created_at"),
         Index("ix_submission_outcome_created_at", "outcome", "created_at"),
+        # The queue's order: pinned first, then newest (keyset pagination on these columns).
+        Index("ix_submission_queue", "needs_attention", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,6 +80,90 @@ class Submission(db.Model):
     # sha256 of the browser's draft token: a resent final POST finds this row instead of
     # creating a second one.
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # Pinned at the top of the staff queue: a safety stop or a clinician review that nobody
+    # has handled yet (kept up to date by app.staff.service).
+    needs_attention: Mapped[bool] = mapped_column(default=False)
+
+
+class StaffUser(db.Model):
+    """A member of the clinic's staff. Accounts are disabled, never deleted (the audit log
+    refers to them)."""
+
+    __table_args__ = (CheckConstraint(_one_of("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    # Second factor: the TOTP secret once enrolment is confirmed, and the last time step used
+    # (a code is accepted only for a later step, so each code works once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column()
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StaffSession(db.Model):
+    """A signed-in browser, held on the server so that it can be ended from anywhere.
+
+    The cookie carries a random token; only its sha256 is stored. ``stage`` is ``password``
+    between the password and the second factor, ``enrol`` while setting one up, and ``full``
+    once signed in.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(10))
+    pending_secret: Mapped[str | None] = mapped_column(String(64))  # TOTP being enrolled
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user: Mapped[StaffUser] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that replaces the second factor once; only its hash is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StatusChange(db.Model):
+    """A submission moved from one status to another, by whom and when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Note(db.Model):
+    """An append-only note on a submission."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Clearance(db.Model):
+    """A clinician's decision on a ``clinician_review`` submission: cleared to book or not."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    cleared: Mapped[bool] = mapped_column()
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AuditEvent(db.Model):
@@ -86,22 +173,30 @@ class AuditEvent(db.Model):
     mentions (a purge deletes submissions but never their history).
     """
 
+    __table_args__ = (
+        # The audit log's pages: newest first, optionally by one person or one kind of action
+        # (keyset pagination on (at, id)).
+        Index("ix_audit_event_at_id", "at", "id"),
+        Index("ix_audit_event_staff_id_at_id", "staff_id", "at", "id"),
+        Index("ix_audit_event_action_at_id", "action", "at", "id"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_type: Mapped[str] = mapped_column(String(10))  # patient, staff or system
-    staff_id: Mapped[int | None] = mapped_column(index=True)
-    action: Mapped[str] = mapped_column(String(40), index=True)
+    staff_id: Mapped[int | None] = mapped_column()
+    action: Mapped[str] = mapped_column(String(40))
     submission_id: Mapped[int | None] = mapped_column(index=True)
     remote_addr: Mapped[str | None] = mapped_column(String(45))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class AuditLogIsAppendOnly(RuntimeError):
-    """Raised when code tries to change or delete an audit record."""
+    """Raised when code tries to change or delete a record that is append-only."""
 
 
 @event.listens_for(Session, "before_flush")
 def _refuse_audit_changes(session: Session, _context: Any, _instances: Any) -> None:
     for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, AuditEvent):
-            raise AuditLogIsAppendOnly("audit records are never changed or deleted")
+        if isinstance(obj, AuditEvent | Note | StatusChange | Clearance):
+            raise AuditLogIsAppendOnly(f"{type(obj).__name__} records are never changed or deleted")

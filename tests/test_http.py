@@ -16,7 +16,12 @@ from tests.conftest import make_app
 from tests.journey import BASE_ANSWERS, answer_all, post_step, send, step_data
 
 # A value for each URL variable of the app's routes.
-URL_VALUES = {"step_id": "safety", "filename": "site.css"}
+URL_VALUES = {
+    "step_id": "safety",
+    "filename": "site.css",
+    "reference": "IMS-2222-2222",
+    "staff_id": 1,
+}
 
 
 def every_route(app: Flask) -> list[tuple[str, str]]:

@@ -58,3 +58,37 @@ def test_upgrade_downgrade_upgrade(empty_app: Flask) -> None:
         upgrade(directory=str(MIGRATIONS))
         assert {"submission", "draft", "audit_event"} <= set(inspect(db.engine).get_table_names())
     assert drift(empty_app) == []
+
+
+def test_queue_order_is_back_filled_for_existing_submissions(empty_app: Flask) -> None:
+    from sqlalchemy import text
+
+    with empty_app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="0001")
+        insert = text(
+            "INSERT INTO submission (reference, created_at, locale, questionnaire_version, "
+            "rules_version, outcome, reasons, answers, status, is_safety_stop, idempotency_key) "
+            "VALUES (:ref, '2026-01-01 00:00:00', 'en', '2026.1', '2026.1', :outcome, '[]', "
+            "'{}', :status, :stop, :ref)"
+        )
+        rows = {
+            "IMS-AAAA-AAAA": ("emergency", "new", True),
+            "IMS-BBBB-BBBB": ("clinician_review", "new", False),
+            "IMS-CCCC-CCCC": ("clinician_review", "closed", False),
+            "IMS-DDDD-DDDD": ("suggest_consult", "new", False),
+        }
+        for ref, (outcome, status, stop) in rows.items():
+            db.session.execute(
+                insert, {"ref": ref, "outcome": outcome, "status": status, "stop": stop}
+            )
+        db.session.commit()
+        upgrade(directory=str(MIGRATIONS))
+        pinned = dict(
+            db.session.execute(text("SELECT reference, needs_attention FROM submission")).all()
+        )
+    assert {ref: bool(v) for ref, v in pinned.items()} == {
+        "IMS-AAAA-AAAA": True,
+        "IMS-BBBB-BBBB": True,
+        "IMS-CCCC-CCCC": False,
+        "IMS-DDDD-DDDD": False,
+    }

@@ -34,6 +34,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.formtools import strip
 from app.screening.catalogue import NONE_CODE, Kind, Question, Step
 from app.screening.questions import STEPS
 from app.screening.questions_more import PHONE_MAX, PHONE_MIN
@@ -44,10 +45,6 @@ _PREFERENCE_NOT_GIVEN = {
     "phone": _l("You chose to be contacted by phone: enter a phone number, or choose email."),
     "email": _l("You chose to be contacted by email: enter an email address, or choose phone."),
 }
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -114,7 +111,7 @@ def _choice_field(question: Question) -> Field:
 
 def _contact_field(question: Question) -> Field:
     """The text-like fields of the contact step, with SPEC section 3's limits."""
-    filters = [_strip, _blank_to_none]
+    filters = [strip, _blank_to_none]
     if question.kind is Kind.TEXT:
         return StringField(
             question.label,
@@ -126,7 +123,7 @@ def _contact_field(question: Question) -> Field:
                 ),
                 PlainText(),
             ],
-            filters=[_strip],
+            filters=[strip],
         )
     if question.kind is Kind.EMAIL:
         return EmailField(

@@ -26,7 +26,7 @@ from app.screening.questions import (
     SAFETY,
     STEPS,
 )
-from app.screening.rules import SAFETY_STOP_OUTCOMES, Decision, evaluate
+from app.screening.rules import SAFETY_STOP_OUTCOMES, Decision, Outcome, evaluate
 
 DRAFT_KEY = "draft"  # session key: token of the questionnaire in progress
 RESULT_KEY = "result"  # session key: token of the last submission, for its result page
@@ -171,6 +171,8 @@ def _submission_from(draft: Draft, stop: bool) -> Submission:
         status="new",
         is_safety_stop=stop,
         idempotency_key=draft.token_hash,
+        # Pinned in the staff queue until handled (app.staff.service.refresh_attention).
+        needs_attention=stop or decision.outcome is Outcome.CLINICIAN_REVIEW,
     )
     if not stop:
         submission.full_name = answers["full_name"]

@@ -1,0 +1,166 @@
+"""The administration area's reads: staff accounts, and the audit log a page at a time.
+
+The audit log is paged by keyset, never by OFFSET: a cursor holds the ``(at, id)`` of a page's
+edge row and the next page starts strictly after it, so events recorded between two page loads
+never shift or repeat rows, and no page counts all rows.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.orm import Session
+
+from app.admin.forms import known_filter_actions
+from app.auth import sessions
+from app.dates import day_end, day_start, parse_day
+from app.models import AuditEvent, StaffSession, StaffUser
+
+SortKey = tuple[datetime, int]
+
+
+def staff_names(session: Session) -> dict[int, str]:
+    """Every staff member's name by id, disabled accounts included (the log outlives them)."""
+    rows = session.execute(select(StaffUser.id, StaffUser.name).order_by(StaffUser.name))
+    return {staff_id: name for staff_id, name in rows}
+
+
+def live_session_count(session: Session, staff_id: int) -> int:
+    """How many browsers this account is signed in on (not revoked, not idle too long)."""
+    config, now = current_app.config, sessions.now()
+    return session.scalar(
+        select(func.count(StaffSession.id)).where(
+            StaffSession.staff_id == staff_id,
+            StaffSession.revoked_at.is_(None),
+            StaffSession.last_seen_at > now - config["STAFF_IDLE_TIMEOUT"],
+            StaffSession.created_at > now - config["STAFF_SESSION_MAX_AGE"],
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """What the audit log shows; each field None for "any".
+
+    ``action`` is an exact action or a group prefix ending in ``*`` (e.g. ``auth.*``); ``who``
+    is ``patient``, ``system`` or a staff id.
+    """
+
+    action: str | None = None
+    who: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @classmethod
+    def from_args(cls, args: Any, staff_ids: set[int] | dict[int, str]) -> AuditFilter:
+        """Read the filter from query arguments, ignoring values that are not offered."""
+        action = args.get("action")
+        who = args.get("who")
+        allowed_who = {"patient", "system", *(str(i) for i in staff_ids)}
+        return cls(
+            action=action if action in known_filter_actions() else None,
+            who=who if who in allowed_who else None,
+            date_from=parse_day(args.get("from")),
+            date_to=parse_day(args.get("to")),
+        )
+
+    def as_args(self) -> dict[str, str]:
+        """The filter as query arguments (for links, the export and its audit record)."""
+        pairs = {
+            "action": self.action,
+            "who": self.who,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+        }
+        return {k: v for k, v in pairs.items() if v}
+
+    def apply(self, query: Select[Any]) -> Select[Any]:
+        """Restrict ``query`` (over AuditEvent) to this filter. Dates are the clinic's days."""
+        if self.action and self.action.endswith("*"):
+            query = query.where(AuditEvent.action.startswith(self.action[:-1], autoescape=True))
+        elif self.action:
+            query = query.where(AuditEvent.action == self.action)
+        if self.who in ("patient", "system"):
+            query = query.where(AuditEvent.actor_type == self.who)
+        elif self.who:
+            query = query.where(AuditEvent.staff_id == int(self.who))
+        if self.date_from:
+            query = query.where(AuditEvent.at >= day_start(self.date_from))
+        if self.date_to:
+            query = query.where(AuditEvent.at < day_end(self.date_to))
+        return query
+
+
+def encode_cursor(key: SortKey) -> str:
+    """An opaque, URL-safe cursor for an event's place in the log."""
+    at, event_id = key
+    raw = f"{at.astimezone(UTC).isoformat()}|{event_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> SortKey | None:
+    """The place in ``cursor``, or None when it is missing or malformed."""
+    if not cursor or len(cursor) > 200:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, event_id = raw.split("|")
+        moment, number = datetime.fromisoformat(at), int(event_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    if moment.tzinfo is None or not 0 < number < 2**63:
+        return None
+    return moment, number
+
+
+def _key(event: AuditEvent) -> SortKey:
+    return event.at, event.id
+
+
+_KEY = tuple_(AuditEvent.at, AuditEvent.id)
+_NEWEST_FIRST = (AuditEvent.at.desc(), AuditEvent.id.desc())
+_OLDEST_FIRST = (AuditEvent.at, AuditEvent.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of the log and the cursors of its neighbours (None at either end)."""
+
+    rows: list[AuditEvent]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def audit_page(
+    session: Session, filters: AuditFilter, after: str | None, before: str | None, size: int
+) -> Page:
+    """The page after ``after`` (or before ``before``; the newest page if neither)."""
+    query = filters.apply(select(AuditEvent))
+    before_key = decode_cursor(before)
+    after_key = None if before_key else decode_cursor(after)
+    if before_key is not None:
+        query = query.where(before_key < _KEY).order_by(*_OLDEST_FIRST)
+        rows = list(session.scalars(query.limit(size + 1)))
+        more_newer = len(rows) > size
+        rows = rows[:size][::-1]
+        return Page(
+            rows,
+            next_cursor=encode_cursor(_key(rows[-1])) if rows else None,
+            previous_cursor=encode_cursor(_key(rows[0])) if rows and more_newer else None,
+        )
+    if after_key is not None:
+        query = query.where(after_key > _KEY)
+    rows = list(session.scalars(query.order_by(*_NEWEST_FIRST).limit(size + 1)))
+    more_older = len(rows) > size
+    rows = rows[:size]
+    return Page(
+        rows,
+        next_cursor=encode_cursor(_key(rows[-1])) if rows and more_older else None,
+        previous_cursor=encode_cursor(_key(rows[0])) if rows and after_key else None,
+    )

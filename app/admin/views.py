@@ -1,0 +1,256 @@
+"""Administration: staff accounts (create, role, disable, second factor, sessions) and the
+audit log (read, filter, export). Admins only; nothing here edits or deletes an audit record.
+
+The blueprint is guarded once (``app.admin``); each view still declares ``@allow("admin")``.
+Every change to an account is stored with its audit record in one commit.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from app import audit
+from app.admin import bp
+from app.admin.export import compact_json, csv_chunks, export_filename
+from app.admin.forms import ROLE_LABELS, ActionForm, AuditFilterForm, NewAccountForm, RoleForm
+from app.admin.queries import AuditFilter, audit_page, live_session_count, staff_names
+from app.auth import sessions
+from app.auth.guard import allow
+from app.auth.passwords import hash_password
+from app.database import utcnow
+from app.extensions import db
+from app.models import RecoveryCode, StaffUser
+
+
+@bp.get("/accounts")
+@allow("admin")
+def accounts() -> ResponseReturnValue:
+    """Every staff account, active ones first."""
+    staff = db.session.scalars(
+        select(StaffUser).order_by(StaffUser.is_active.desc(), StaffUser.name, StaffUser.id)
+    )
+    return render_template("admin/accounts.html", staff=list(staff), role_labels=ROLE_LABELS)
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@allow("admin")
+def account_new() -> ResponseReturnValue:
+    """Create an account with an initial password; the second factor comes at first sign-in."""
+    form = NewAccountForm()
+    if form.validate_on_submit():
+        user = _create_account(form)
+        if user is not None:
+            flash(_("Account created. The second factor is set up at the first sign-in."))
+            return redirect(url_for(".account", staff_id=user.id))
+        form.email.errors.append(_("An account with this email address already exists."))
+    status = 422 if form.errors else 200
+    return render_template("admin/account_new.html", form=form), status
+
+
+def _create_account(form: NewAccountForm) -> StaffUser | None:
+    """Store the new account and its audit record; None when the e-mail is already used."""
+    if db.session.scalar(select(StaffUser.id).where(StaffUser.email == form.email.data)):
+        return None
+    user = StaffUser(
+        name=form.name.data,
+        email=form.email.data,
+        role=form.role.data,
+        password_hash=hash_password(form.password.data),
+    )
+    db.session.add(user)
+    try:
+        db.session.flush()
+        audit.record("staff.create", detail={"staff_id": user.id, "role": user.role})
+        db.session.commit()
+    except IntegrityError:  # created by someone else since the check above
+        db.session.rollback()
+        return None
+    return user
+
+
+def _account_or_404(staff_id: int) -> StaffUser:
+    if staff_id >= 2**63:  # the URL converter takes any size; the database does not
+        abort(404)
+    return db.get_or_404(StaffUser, staff_id)
+
+
+@bp.get("/accounts/<int:staff_id>")
+@allow("admin")
+def account(staff_id: int) -> ResponseReturnValue:
+    """One account, with a small form for each thing an admin can do to it."""
+    user = _account_or_404(staff_id)
+    return render_template(
+        "admin/account.html",
+        user=user,
+        is_self=user.id == g.staff_user.id,
+        live_sessions=live_session_count(db.session, user.id),
+        role_labels=ROLE_LABELS,
+        role_form=RoleForm(formdata=None, role=user.role),
+    )
+
+
+def _target(staff_id: int, *, refuse_self: bool) -> StaffUser | None:
+    """The account to act on, or None (with a message) when the request must be refused."""
+    user = _account_or_404(staff_id)
+    if refuse_self and user.id == g.staff_user.id:
+        flash(
+            _(
+                "You cannot disable, demote or reset your own account, so that the clinic always "
+                "keeps an administrator. Ask another administrator to do it."
+            )
+        )
+        return None
+    return user
+
+
+def _done(user: StaffUser, message: str) -> ResponseReturnValue:
+    flash(message)
+    return redirect(url_for(".account", staff_id=user.id))
+
+
+def _back(staff_id: int) -> ResponseReturnValue:
+    return redirect(url_for(".account", staff_id=staff_id))
+
+
+@bp.post("/accounts/<int:staff_id>/role")
+@allow("admin")
+def account_role(staff_id: int) -> ResponseReturnValue:
+    """Give the account another role."""
+    form = RoleForm()
+    user = _target(staff_id, refuse_self=form.role.data != "admin")
+    if user is None:
+        return _back(staff_id)
+    if not form.validate_on_submit():
+        return _done(user, _("Choose a role from the list."))
+    if user.role == form.role.data:
+        return _done(user, _("The role is unchanged."))
+    audit.record(
+        "staff.role", detail={"staff_id": user.id, "from": user.role, "to": form.role.data}
+    )
+    user.role = form.role.data
+    db.session.commit()
+    return _done(user, _("Role changed."))
+
+
+@bp.post("/accounts/<int:staff_id>/disable")
+@allow("admin")
+def account_disable(staff_id: int) -> ResponseReturnValue:
+    """Disable the account and end its sessions at once (a copied cookie stops working)."""
+    user = _target(staff_id, refuse_self=True)
+    if user is None or not ActionForm().validate_on_submit():
+        return _back(staff_id)
+    if not user.is_active:
+        return _done(user, _("The account is already disabled."))
+    user.is_active = False
+    sessions.end_all(user.id)
+    audit.record("staff.disable", detail={"staff_id": user.id})
+    db.session.commit()
+    return _done(user, _("Account disabled. It has been signed out everywhere."))
+
+
+@bp.post("/accounts/<int:staff_id>/enable")
+@allow("admin")
+def account_enable(staff_id: int) -> ResponseReturnValue:
+    """Let a disabled account sign in again."""
+    user = _target(staff_id, refuse_self=False)
+    if user is None or not ActionForm().validate_on_submit():
+        return _back(staff_id)
+    if user.is_active:
+        return _done(user, _("The account is already active."))
+    user.is_active = True
+    audit.record("staff.enable", detail={"staff_id": user.id})
+    db.session.commit()
+    return _done(user, _("Account enabled. It can sign in again."))
+
+
+@bp.post("/accounts/<int:staff_id>/reset-2fa")
+@allow("admin")
+def account_reset_2fa(staff_id: int) -> ResponseReturnValue:
+    """Forget the second factor and recovery codes; the user sets it up at the next sign-in."""
+    user = _target(staff_id, refuse_self=True)
+    if user is None or not ActionForm().validate_on_submit():
+        return _back(staff_id)
+    user.totp_secret = None
+    user.totp_last_step = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.staff_id == user.id))
+    sessions.end_all(user.id)
+    audit.record("staff.reset_2fa", detail={"staff_id": user.id})
+    db.session.commit()
+    return _done(user, _("Second factor reset. It will be set up again at the next sign-in."))
+
+
+@bp.post("/accounts/<int:staff_id>/sign-out-everywhere")
+@allow("admin")
+def account_sign_out(staff_id: int) -> ResponseReturnValue:
+    """End every session of the account.
+
+    On their own account an admin ends every other session and carries on in this browser with
+    a new session id, rather than being signed out in the middle of the action.
+    """
+    user = _target(staff_id, refuse_self=False)
+    if user is None or not ActionForm().validate_on_submit():
+        return _back(staff_id)
+    sessions.end_all(user.id)
+    if user.id == g.staff_user.id:
+        sessions.start(user, "full")
+    audit.record("staff.sign_out_everywhere", detail={"staff_id": user.id})
+    db.session.commit()
+    return _done(user, _("Signed out everywhere."))
+
+
+def _audit_filter() -> tuple[AuditFilter, AuditFilterForm, dict[int, str]]:
+    names = staff_names(db.session)
+    form = AuditFilterForm(request.args)
+    form.set_people(list(names.items()))
+    return AuditFilter.from_args(request.args, names), form, names
+
+
+@bp.get("/audit")
+@allow("admin")
+def audit_log() -> ResponseReturnValue:
+    """The audit log, newest first, filtered, a page at a time (read only)."""
+    filters, form, names = _audit_filter()
+    page = audit_page(
+        db.session,
+        filters,
+        after=request.args.get("after"),
+        before=request.args.get("before"),
+        size=current_app.config["STAFF_PAGE_SIZE"],
+    )
+    return render_template(
+        "admin/audit_log.html",
+        page=page,
+        filters=filters,
+        filter_form=form,
+        names=names,
+        compact_json=compact_json,
+    )
+
+
+@bp.get("/audit/export")
+@allow("admin")
+def audit_export() -> ResponseReturnValue:
+    """The filtered log as CSV, streamed; the export is itself recorded first."""
+    filters, _form, names = _audit_filter()
+    audit.record("audit.export", detail={"filters": filters.as_args()})
+    db.session.commit()
+    return Response(
+        stream_with_context(csv_chunks(db.session, filters, names)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{export_filename(utcnow())}"'},
+    )

@@ -1,0 +1,1 @@
+"""Staff sign-in: passwords, a second factor, server-side sessions and the access guard."""

@@ -1,0 +1,29 @@
+"""Sign-in forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from app.formtools import strip
+
+
+class LoginForm(FlaskForm):
+    """E-mail and password."""
+
+    email = EmailField(
+        _l("Email address"), [DataRequired(_l("Enter your email address.")), Length(max=254)]
+    )
+    password = PasswordField(
+        _l("Password"), [DataRequired(_l("Enter your password.")), Length(max=1024)]
+    )
+
+
+class CodeForm(FlaskForm):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"), [DataRequired(_l("Enter the code.")), Length(max=32)], filters=[strip]
+    )

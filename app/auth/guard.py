@@ -1,0 +1,60 @@
+"""One guard for every staff and admin route: signed in, then the right role, default deny.
+
+Blueprints call ``guard_blueprint(bp)`` once. Each view declares who may use it with
+``@allow("front_desk", ...)``; a view without a declaration is refused to everyone, so a new
+route cannot forget access control.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
+
+from app.auth.sessions import signed_in_user
+
+F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
+ROLES_ATTRIBUTE = "_allowed_roles"
+PATIENT_DATA_ROLES = ("front_desk", "clinician")
+
+
+def allow(*roles: str) -> Callable[[F], F]:
+    """Declare the roles that may use a view."""
+
+    def decorate(view: F) -> F:
+        setattr(view, ROLES_ATTRIBUTE, frozenset(roles))
+        return view
+
+    return decorate
+
+
+def allowed_roles(endpoint: str) -> frozenset[str]:
+    """The roles a view declared (empty: nobody)."""
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, ROLES_ATTRIBUTE, frozenset())
+
+
+def is_local_path(target: str | None) -> bool:
+    """Whether ``target`` is a path on this site (a safe place to go after sign-in)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def guard_blueprint(bp: Blueprint) -> None:
+    """Require a full staff session and an allowed role for every view of ``bp``."""
+
+    @bp.before_request
+    def _guard() -> ResponseReturnValue | None:
+        user = signed_in_user()
+        if user is None:
+            target = request.full_path if request.method == "GET" else request.path
+            session["next"] = target.rstrip("?")
+            return redirect(url_for("auth.login"))
+        if user.role not in allowed_roles(request.endpoint or ""):
+            abort(403)
+        return None

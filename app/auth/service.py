@@ -1,0 +1,91 @@
+"""Sign-in decisions: password checks with brute-force delays, second factor, recovery codes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from app.auth import passwords, totp
+from app.auth.sessions import now
+from app.extensions import db
+from app.models import RecoveryCode, StaffUser
+
+
+def find_user(email: str) -> StaffUser | None:
+    """The account with this e-mail address (case-insensitive)."""
+    return db.session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+
+
+def is_locked(user: StaffUser) -> bool:
+    """Whether the account must wait before its next attempt."""
+    return user.locked_until is not None and user.locked_until > now()
+
+
+def record_failure(user: StaffUser) -> None:
+    """Count a failed attempt; past the free ones, each failure doubles the wait (capped)."""
+    config = current_app.config
+    user.failed_logins += 1
+    beyond = user.failed_logins - config["LOGIN_FREE_ATTEMPTS"]
+    if beyond >= 0:
+        delay = min(timedelta(seconds=2 ** min(beyond, 20)), config["LOGIN_MAX_DELAY"])
+        user.locked_until = now() + delay
+
+
+def record_success(user: StaffUser) -> None:
+    """Clear the failure count once sign-in is complete."""
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def check_password(email: str, password: str) -> tuple[StaffUser | None, str]:
+    """The account for ``email`` (None if there is none) and the verdict: ``ok`` when the
+    password is right and the account may sign in, else why not.
+
+    Every path costs one Argon2 verification, so timing does not reveal which e-mail addresses
+    have accounts.
+    """
+    user = find_user(email)
+    if user is None:
+        passwords.waste_time(password)
+        return None, "unknown_email"
+    if not user.is_active or is_locked(user):
+        passwords.waste_time(password)
+        return user, "disabled" if not user.is_active else "locked"
+    if not passwords.verify_password(user.password_hash, password):
+        record_failure(user)
+        return user, "bad_password"
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    return user, "ok"
+
+
+def check_second_factor(user: StaffUser, code: str) -> str | None:
+    """``totp`` or ``recovery_code`` when ``code`` is valid (and now used up), else None."""
+    if user.totp_secret:
+        step = totp.matching_step(user.totp_secret, code, now(), user.totp_last_step)
+        if step is not None:
+            user.totp_last_step = step
+            return "totp"
+    recovery = db.session.scalar(
+        select(RecoveryCode).where(
+            RecoveryCode.staff_id == user.id,
+            RecoveryCode.code_hash == totp.hash_recovery_code(code),
+            RecoveryCode.used_at.is_(None),
+        )
+    )
+    if recovery is not None:
+        recovery.used_at = now()
+        return "recovery_code"
+    return None
+
+
+def replace_recovery_codes(user: StaffUser) -> list[str]:
+    """New recovery codes for ``user`` (the old ones stop working); returns them once."""
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.staff_id == user.id))
+    codes = totp.new_recovery_codes()
+    db.session.add_all(
+        RecoveryCode(staff_id=user.id, code_hash=totp.hash_recovery_code(c)) for c in codes
+    )
+    return codes

@@ -1,0 +1,99 @@
+"""Staff sessions held on the server, so that signing out anywhere ends them everywhere.
+
+The signed Flask session cookie carries only a random token; the ``staff_session`` row (found
+by the token's sha256) says who it is, how far sign-in has gone, and whether it still counts.
+Every request checks the row, so a copied cookie stops working as soon as the row is revoked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from flask import current_app, g, session
+from sqlalchemy import select, update
+
+from app import database
+from app.extensions import db
+from app.models import StaffSession, StaffUser
+
+SESSION_KEY = "staff"
+LAST_SEEN_RESOLUTION = 60  # seconds: write last_seen_at at most once a minute
+
+
+def now() -> datetime:
+    """The clock used for session expiry (tests replace it instead of sleeping)."""
+    return database.utcnow()
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start(user: StaffUser, stage: str) -> StaffSession:
+    """Begin a session at ``stage`` with a new id, dropping whatever the browser held before."""
+    previous = current_row()
+    if previous is not None:
+        previous.revoked_at = now()
+    next_url = session.get("next")
+    session.clear()
+    if next_url:
+        session["next"] = next_url
+    token = secrets.token_urlsafe(32)
+    session[SESSION_KEY] = token
+    row = StaffSession(
+        token_hash=_hash(token), staff_id=user.id, stage=stage, created_at=now(), last_seen_at=now()
+    )
+    db.session.add(row)
+    return row
+
+
+def current_row(stage: str | None = None) -> StaffSession | None:
+    """This browser's live session row (at ``stage`` if given), or None.
+
+    A row counts while it is not revoked, its user is active, it has been used within the idle
+    timeout and it is younger than the absolute lifetime.
+    """
+    token = session.get(SESSION_KEY)
+    if not token:
+        return None
+    row = db.session.scalar(select(StaffSession).where(StaffSession.token_hash == _hash(token)))
+    if row is None or row.revoked_at is not None or (stage and row.stage != stage):
+        return None
+    config, moment = current_app.config, now()
+    if (
+        moment - row.last_seen_at > config["STAFF_IDLE_TIMEOUT"]
+        or moment - row.created_at > config["STAFF_SESSION_MAX_AGE"]
+    ):
+        return None
+    return row if row.user.is_active else None
+
+
+def signed_in_user() -> StaffUser | None:
+    """The fully signed-in staff member of this request (cached on ``g``), touching the
+    session's last-seen time."""
+    if "staff_user" in g:
+        return g.staff_user
+    row = current_row("full")
+    user = row.user if row else None
+    if row is not None and (now() - row.last_seen_at).total_seconds() > LAST_SEEN_RESOLUTION:
+        row.last_seen_at = now()
+        db.session.commit()
+    g.staff_user = user
+    g.staff_id = user.id if user else None
+    return user
+
+
+def end(row: StaffSession) -> None:
+    """Revoke one session (sign-out)."""
+    row.revoked_at = now()
+
+
+def end_all(staff_id: int) -> None:
+    """Revoke every session of a staff member (sign out everywhere, disable, reset)."""
+    db.session.execute(
+        update(StaffSession)
+        .where(StaffSession.staff_id == staff_id, StaffSession.revoked_at.is_(None))
+        .values(revoked_at=now())
+    )

@@ -1,0 +1,140 @@
+"""Sign-in (password, then a second factor), enrolment of the second factor, sign-out."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from app import audit
+from app.auth import service, sessions, totp
+from app.auth.forms import CodeForm, LoginForm
+from app.auth.guard import is_local_path
+from app.extensions import db, limiter
+from app.models import StaffUser
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _home(user: StaffUser) -> str:
+    target = session.pop("next", None)
+    if is_local_path(target):
+        return target
+    return url_for("admin.accounts") if user.role == "admin" else url_for("staff.queue")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> ResponseReturnValue:
+    """E-mail and password; the same answer for an unknown e-mail and a wrong password."""
+    if is_local_path(request.args.get("next")):
+        session["next"] = request.args["next"]
+    form = LoginForm()
+    if form.validate_on_submit():
+        user, reason = service.check_password(form.email.data, form.password.data)
+        if reason != "ok" or user is None:
+            audit.record(
+                "auth.login_failed",
+                staff_id=user.id if user else None,
+                detail={"reason": reason},
+            )
+            db.session.commit()
+            form.form_errors.append(
+                _(
+                    "The email address or password is not right, or there have been too many "
+                    "attempts. Check them and try again in a few minutes."
+                )
+            )
+        else:
+            stage = "totp" if user.totp_secret else "enrol"
+            sessions.start(user, stage)
+            db.session.commit()
+            return redirect(url_for(".second_factor" if stage == "totp" else ".enrol"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def second_factor() -> ResponseReturnValue:
+    """The code from the authenticator app, or a recovery code."""
+    row = sessions.current_row("totp")
+    if row is None:
+        return redirect(url_for(".login"))
+    user = row.user
+    form = CodeForm()
+    if form.validate_on_submit():
+        method = (
+            None if service.is_locked(user) else service.check_second_factor(user, form.code.data)
+        )
+        if method is None:
+            if not service.is_locked(user):
+                service.record_failure(user)
+            audit.record("auth.second_factor_failed", staff_id=user.id)
+            db.session.commit()
+            form.code.errors.append(
+                _("That code is not right, or it was already used. Try the next code.")
+            )
+        else:
+            _complete_sign_in(user, method)
+            return redirect(_home(user))
+    return render_template("auth/verify.html", form=form)
+
+
+@bp.route("/enrol", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def enrol() -> ResponseReturnValue:
+    """First sign-in: set up the authenticator app, then show the recovery codes once."""
+    row = sessions.current_row("enrol")
+    if row is None:
+        return redirect(url_for(".login"))
+    user = row.user
+    if not row.pending_secret:
+        row.pending_secret = totp.new_secret()
+        db.session.commit()
+    form = CodeForm()
+    if form.validate_on_submit():
+        step = totp.matching_step(row.pending_secret, form.code.data, sessions.now(), None)
+        if step is not None:
+            user.totp_secret, user.totp_last_step = row.pending_secret, step
+            codes = service.replace_recovery_codes(user)
+            audit.record("auth.second_factor_enrolled", staff_id=user.id)
+            _complete_sign_in(user, "totp")
+            return render_template("auth/recovery_codes.html", codes=codes, next_url=_home(user))
+        form.code.errors.append(_("That code is not right. Check the app and try again."))
+    uri = totp.provisioning_uri(row.pending_secret, user.email, current_app.config["CLINIC_NAME"])
+    return render_template(
+        "auth/enrol.html", form=form, qr=totp.qr_svg(uri), secret=row.pending_secret
+    )
+
+
+def _complete_sign_in(user: StaffUser, method: str) -> None:
+    service.record_success(user)
+    sessions.start(user, "full")  # a new session id once fully signed in
+    audit.record("auth.login", staff_id=user.id, detail={"method": method})
+    db.session.commit()
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    """End this session on the server; a copy of the cookie stops working too."""
+    row = sessions.current_row()
+    if row is not None:
+        sessions.end(row)
+        audit.record("auth.logout", staff_id=row.staff_id)
+        db.session.commit()
+    session.clear()
+    flash(_("You have signed out."))
+    return redirect(url_for(".login"))

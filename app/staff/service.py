@@ -1,0 +1,72 @@
+"""Follow-up on a submission: status changes, notes and clinical clearance, each audited.
+
+Every function adds its rows and an audit record to the session; the caller commits once, so
+the action and its audit record are stored together or not at all.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app import audit
+from app.extensions import db
+from app.models import Clearance, Note, StaffUser, StatusChange, Submission
+
+CLOSED_STATUSES = frozenset({"booked", "referred", "declined", "closed"})
+
+
+def refresh_attention(submission: Submission) -> None:
+    """Recompute whether the submission stays pinned at the top of the queue.
+
+    A safety stop is pinned until someone moves it on from ``new``. A clinician review is
+    pinned until a clinician records a clearance decision, or the case is closed another way.
+    """
+    if submission.is_safety_stop:
+        submission.needs_attention = submission.status == "new"
+    elif submission.outcome == "clinician_review":
+        decided = db.session.scalar(
+            select(Clearance.id).where(Clearance.submission_id == submission.id).limit(1)
+        )
+        submission.needs_attention = decided is None and submission.status not in CLOSED_STATUSES
+    else:
+        submission.needs_attention = False
+
+
+def change_status(submission: Submission, staff: StaffUser, status: str) -> bool:
+    """Move the submission to ``status``; False when it is already there."""
+    if submission.status == status:
+        return False
+    db.session.add(
+        StatusChange(
+            submission_id=submission.id,
+            staff_id=staff.id,
+            from_status=submission.status,
+            to_status=status,
+        )
+    )
+    audit.record(
+        "submission.status",
+        submission_id=submission.id,
+        detail={"from": submission.status, "to": status},
+    )
+    submission.status = status
+    refresh_attention(submission)
+    return True
+
+
+def add_note(submission: Submission, staff: StaffUser, body: str) -> None:
+    """Append a note (notes are never edited or deleted)."""
+    note = Note(submission_id=submission.id, staff_id=staff.id, body=body)
+    db.session.add(note)
+    db.session.flush()
+    audit.record("submission.note", submission_id=submission.id, detail={"note_id": note.id})
+
+
+def record_clearance(submission: Submission, staff: StaffUser, cleared: bool, reason: str) -> None:
+    """A clinician's decision on whether a clinician-review submission may be booked."""
+    db.session.add(
+        Clearance(submission_id=submission.id, staff_id=staff.id, cleared=cleared, reason=reason)
+    )
+    db.session.flush()
+    audit.record("submission.clearance", submission_id=submission.id, detail={"cleared": cleared})
+    refresh_attention(submission)

@@ -1,0 +1,156 @@
+"""The review queue, the submission page, and follow-up actions (status, notes, clearance).
+
+Access is checked once for the whole blueprint (``app.auth.guard``); each view declares the
+roles that may use it. Submissions are addressed by their random reference, never by a
+sequential id, and nothing a patient typed ever appears in a URL.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import audit
+from app.auth.guard import PATIENT_DATA_ROLES, allow
+from app.database import utcnow
+from app.extensions import db
+from app.models import Submission
+from app.staff import bp, service
+from app.staff.export import csv_lines, export_filename
+from app.staff.forms import ClearanceForm, FilterForm, FindForm, NoteForm, StatusForm
+from app.staff.presenters import submission_page_context
+from app.staff.queries import QueueFilter, queue_page
+
+
+def _submission_or_404(reference: str) -> Submission:
+    submission = db.session.scalar(select(Submission).where(Submission.reference == reference))
+    if submission is None:
+        abort(404)
+    return submission
+
+
+@bp.get("/")
+@allow(*PATIENT_DATA_ROLES)
+def queue() -> ResponseReturnValue:
+    """Submissions, pinned first then newest, filtered, a page at a time."""
+    filters = QueueFilter.from_args(request.args)
+    page = queue_page(
+        db.session,
+        filters,
+        after=request.args.get("after"),
+        before=request.args.get("before"),
+        size=current_app.config["STAFF_PAGE_SIZE"],
+    )
+    audit.record(
+        "queue.view",
+        detail={"filters": filters.as_args(), "submission_ids": [s.id for s in page.rows]},
+    )
+    db.session.commit()
+    return render_template(
+        "staff/queue.html",
+        page=page,
+        filters=filters,
+        filter_form=FilterForm(request.args),
+        find_form=FindForm(),
+        now=utcnow(),
+    )
+
+
+@bp.post("/find")
+@allow(*PATIENT_DATA_ROLES)
+def find() -> ResponseReturnValue:
+    """Open a submission by its reference."""
+    form = FindForm()
+    if form.validate_on_submit():
+        found = db.session.scalar(
+            select(Submission.reference).where(Submission.reference == form.reference.data)
+        )
+        if found:
+            return redirect(url_for(".submission", reference=found))
+    flash(_("No submission has that reference. Check it and try again."))
+    return redirect(url_for(".queue"))
+
+
+@bp.get("/submissions/<reference>")
+@allow(*PATIENT_DATA_ROLES)
+def submission(reference: str) -> ResponseReturnValue:
+    """Everything about one submission, with its history and the follow-up forms."""
+    found = _submission_or_404(reference)
+    audit.record("submission.view", submission_id=found.id)
+    db.session.commit()
+    return render_template("staff/submission.html", **submission_page_context(found))
+
+
+@bp.post("/submissions/<reference>/status")
+@allow(*PATIENT_DATA_ROLES)
+def change_status(reference: str) -> ResponseReturnValue:
+    """Move the submission to another status."""
+    found = _submission_or_404(reference)
+    form = StatusForm()
+    if form.validate_on_submit() and service.change_status(found, g.staff_user, form.status.data):
+        db.session.commit()
+        flash(_("Status updated."))
+    return redirect(url_for(".submission", reference=reference))
+
+
+@bp.post("/submissions/<reference>/notes")
+@allow(*PATIENT_DATA_ROLES)
+def add_note(reference: str) -> ResponseReturnValue:
+    """Append a note."""
+    found = _submission_or_404(reference)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        audit.record("submission.view", submission_id=found.id)
+        db.session.commit()
+        context = submission_page_context(found, note_form=form)
+        return render_template("staff/submission.html", **context), 422
+    service.add_note(found, g.staff_user, form.body.data)
+    db.session.commit()
+    flash(_("Note added."))
+    return redirect(url_for(".submission", reference=reference))
+
+
+@bp.post("/submissions/<reference>/clearance")
+@allow("clinician")
+def clearance(reference: str) -> ResponseReturnValue:
+    """A clinician clears a clinician-review submission for booking, or not, with a reason."""
+    found = _submission_or_404(reference)
+    if found.outcome != "clinician_review":
+        abort(400)
+    form = ClearanceForm()
+    if not form.validate_on_submit():
+        audit.record("submission.view", submission_id=found.id)
+        db.session.commit()
+        context = submission_page_context(found, clearance_form=form)
+        return render_template("staff/submission.html", **context), 422
+    service.record_clearance(found, g.staff_user, form.decision.data == "cleared", form.reason.data)
+    db.session.commit()
+    flash(_("Decision recorded."))
+    return redirect(url_for(".submission", reference=reference))
+
+
+@bp.get("/export")
+@allow(*PATIENT_DATA_ROLES)
+def export() -> ResponseReturnValue:
+    """The current filter as CSV, streamed in constant memory."""
+    filters = QueueFilter.from_args(request.args)
+    audit.record("submission.export", detail={"filters": filters.as_args()})
+    db.session.commit()
+    return Response(
+        stream_with_context(csv_lines(db.session, filters)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{export_filename(utcnow())}"'},
+    )

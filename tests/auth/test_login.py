@@ -1,0 +1,231 @@
+"""Sign-in: passwords, brute-force delays, the second factor, enrolment and recovery codes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app.auth import passwords
+from app.extensions import db
+from app.models import AuditEvent, RecoveryCode, StaffUser
+from tests.conftest import (
+    STAFF_PASSWORD,
+    Clock,
+    form_token,
+    make_app,
+    make_staff,
+    sign_in,
+    totp_code,
+)
+
+GENERIC_FAILURE = "The email address or password is not right"
+
+
+def post_login(client: FlaskClient, email: str, password: str) -> str:
+    token = form_token(client, "/auth/login")
+    response = client.post(
+        "/auth/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+    return response.headers.get("Location") or response.text
+
+
+def post_code(client: FlaskClient, code: str, url: str = "/auth/verify") -> str:
+    response = client.post(url, data={"code": code, "csrf_token": form_token(client, url)})
+    return response.headers.get("Location") or response.text
+
+
+def audit_actions(app: Flask) -> list[tuple[str, int | None, dict | None]]:
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+        return [(e.action, e.staff_id, e.detail) for e in events]
+
+
+def stored_user(app: Flask, user: StaffUser) -> StaffUser:
+    with app.app_context():
+        fresh = db.session.get(StaffUser, user.id)
+        assert fresh is not None
+        db.session.expunge(fresh)
+        return fresh
+
+
+def test_sign_in_with_password_and_code(app: Flask, client: FlaskClient, front_desk) -> None:
+    response = sign_in(client, app, front_desk)
+    assert response.headers["Location"] == "/staff/"
+    page = client.get("/staff/")
+    assert page.status_code == 200
+    assert "Sign out" in page.text
+    assert ("auth.login", front_desk.id, {"method": "totp"}) in audit_actions(app)
+
+
+def test_admin_lands_on_accounts(app: Flask, client: FlaskClient, admin) -> None:
+    assert sign_in(client, app, admin).headers["Location"] == "/admin/accounts"
+
+
+def test_email_is_case_insensitive(app: Flask, client: FlaskClient, front_desk) -> None:
+    assert post_login(client, front_desk.email.upper(), STAFF_PASSWORD) == "/auth/verify"
+
+
+@pytest.mark.parametrize("reason", ["bad_password", "unknown_email"])
+def test_wrong_password_and_unknown_email_look_the_same(
+    app: Flask, client: FlaskClient, front_desk, monkeypatch: pytest.MonkeyPatch, reason: str
+) -> None:
+    calls: list[str] = []
+    real_verify = passwords.verify_password
+    monkeypatch.setattr(
+        passwords,
+        "verify_password",
+        lambda h, p: calls.append("verify") or real_verify(h, p),
+    )
+    email = front_desk.email if reason == "bad_password" else "nobody@clinic.example"
+    page = post_login(client, email, "not-the-password-at-all")
+    assert GENERIC_FAILURE in page
+    assert calls == ["verify"], "one Argon2 verification either way, so timing is alike"
+    action, staff_id, detail = audit_actions(app)[-1]
+    assert (action, detail) == ("auth.login_failed", {"reason": reason})
+    assert staff_id == (front_desk.id if reason == "bad_password" else None)
+
+
+def test_failures_then_doubling_delay(app: Flask, client: FlaskClient, clock: Clock) -> None:
+    user = make_staff(app)
+    for _ in range(5):
+        assert GENERIC_FAILURE in post_login(client, user.email, "wrong password here")
+    locked = stored_user(app, user)
+    assert locked.failed_logins == 5
+    assert locked.locked_until == clock() + timedelta(seconds=1)
+
+    # While locked, even the right password is refused, with the same message.
+    assert GENERIC_FAILURE in post_login(client, user.email, STAFF_PASSWORD)
+    delays = []
+    for _ in range(4):
+        clock.advance(seconds=1000)
+        post_login(client, user.email, "wrong password here")
+        delays.append(stored_user(app, user).locked_until - clock())
+    assert delays == [timedelta(seconds=s) for s in (2, 4, 8, 16)]
+    for _ in range(10):
+        clock.advance(seconds=1000)
+        post_login(client, user.email, "wrong password here")
+    assert stored_user(app, user).locked_until - clock() == timedelta(minutes=15)
+
+    clock.advance(minutes=16)
+    assert post_login(client, user.email, STAFF_PASSWORD) == "/auth/verify"
+    assert post_code(client, totp_code(app, user, clock())) == "/staff/"
+    assert stored_user(app, user).failed_logins == 0
+
+
+def test_wrong_codes_count_as_failures(app: Flask, client: FlaskClient, clock: Clock) -> None:
+    user = make_staff(app)
+    post_login(client, user.email, STAFF_PASSWORD)
+    for _ in range(5):
+        assert "That code is not right" in post_code(client, "000000")
+    assert stored_user(app, user).locked_until is not None
+    # Locked: even the right code is refused until the delay has passed.
+    assert "That code is not right" in post_code(client, totp_code(app, user, clock()))
+    clock.advance(seconds=2)
+    assert post_code(client, totp_code(app, user, clock())) == "/staff/"
+
+
+def test_totp_code_works_once(app: Flask, clock: Clock) -> None:
+    user = make_staff(app)
+    code = totp_code(app, user, clock())
+    first, second = app.test_client(), app.test_client()
+    post_login(first, user.email, STAFF_PASSWORD)
+    assert post_code(first, code) == "/staff/"
+    post_login(second, user.email, STAFF_PASSWORD)
+    assert "That code is not right" in post_code(second, code)
+
+
+def test_first_sign_in_enrols_then_recovery_codes_work_once(
+    app: Flask, client: FlaskClient, clock: Clock
+) -> None:
+    import pyotp
+
+    user = make_staff(app, enrolled=False)
+    assert post_login(client, user.email, STAFF_PASSWORD) == "/auth/enrol"
+    page = client.get("/auth/enrol").text
+    assert "<svg" in page
+    assert "http" not in page.split("<svg", 1)[1].split("</svg>", 1)[0].replace(
+        "http://www.w3.org", ""
+    ), "the QR code is drawn locally"
+    with app.app_context():
+        secret = db.session.scalars(select(StaffUser)).one().totp_secret
+    assert secret is None, "the secret is kept only once confirmed"
+    shown = page.split('class="secret">', 1)[1].split("<", 1)[0]
+    assert "That code is not right" in post_code(client, "123456", "/auth/enrol")
+
+    codes_page = client.post(
+        "/auth/enrol",
+        data={
+            "code": pyotp.TOTP(shown).at(clock()),
+            "csrf_token": form_token(client, "/auth/enrol"),
+        },
+    ).text
+    codes = [c.split("</code>")[0] for c in codes_page.split("<li><code>")[1:]]
+    assert len(codes) == 10
+    with app.app_context():
+        stored = list(db.session.scalars(select(RecoveryCode.code_hash)))
+    assert len(stored) == 10
+    assert not set(codes) & set(stored), "only hashes are stored"
+    assert client.get("/staff/").status_code == 200
+
+    client.post("/auth/logout", data={"csrf_token": form_token(client, "/staff/")})
+    post_login(client, user.email, STAFF_PASSWORD)
+    assert post_code(client, codes[0].upper()) == "/staff/"
+    client.post("/auth/logout", data={"csrf_token": form_token(client, "/staff/")})
+    post_login(client, user.email, STAFF_PASSWORD)
+    assert "That code is not right" in post_code(client, codes[0])
+    assert "auth.second_factor_enrolled" in [a for a, _, _ in audit_actions(app)]
+
+
+def test_password_is_rehashed_when_parameters_change(app: Flask, client: FlaskClient) -> None:
+    user = make_staff(app)
+    old_hash = stored_user(app, user).password_hash
+    app.config["ARGON2_TIME_COST"] = 2
+    sign_in(client, app, user)
+    new_hash = stored_user(app, user).password_hash
+    assert new_hash != old_hash
+    assert "t=2" in new_hash
+    with app.app_context():
+        assert passwords.verify_password(new_hash, STAFF_PASSWORD)
+
+
+def test_production_hash_parameters_meet_the_minimum() -> None:
+    from config import Config
+
+    assert Config.ARGON2_TIME_COST >= 2
+    assert Config.ARGON2_MEMORY_COST >= 19456
+    assert Config.ARGON2_PARALLELISM >= 1
+
+
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        ("short pw", "at least 12"),
+        ("q1w2e3r4t5y6", "too easy to guess"),
+        ("1QAZ2WSX3EDC", "too easy to guess"),
+        ("front_desk-is-my-password", "too easy to guess"),  # contains the e-mail's name
+        ("x" * 300, "at most"),
+        ("plum-kettle-harbour-42", None),
+    ],
+)
+def test_password_rules(app: Flask, password: str, problem: str | None) -> None:
+    with app.test_request_context():
+        found = passwords.password_problem(password, "front_desk@clinic.example")
+    assert (found is None) if problem is None else (problem in found)
+
+
+def test_sign_in_is_rate_limited_per_address(tmp_path: Path) -> None:
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    statuses = []
+    for _ in range(4):
+        token = form_token(client, "/auth/login")
+        response = client.post(
+            "/auth/login", data={"email": "a@b.example", "password": "x" * 12, "csrf_token": token}
+        )
+        statuses.append(response.status_code)
+    assert statuses == [200, 200, 200, 429]

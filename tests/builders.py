@@ -1,0 +1,56 @@
+"""Plain builders for test data (``make_submission(app, **overrides)``)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+
+from app.database import utcnow
+from app.extensions import db
+from app.models import Submission
+from app.screening.service import new_reference
+
+ANSWERS: dict[str, Any] = {
+    "rf_saddle_numbness": "no",
+    "pain_areas": ["elbow_forearm"],
+    "pain_duration": "over_12_months",
+    "pain_intensity": 6,
+    "diagnoses": ["tennis_elbow"],
+    "nerve_symptoms": ["none"],
+}
+
+
+def make_submission(app: Flask, *, minutes_ago: float = 0, **overrides: Any) -> Submission:
+    """Store a submission (by default a recent ``suggest_consult``) and return it detached."""
+    values: dict[str, Any] = {
+        "reference": new_reference(),
+        "created_at": utcnow() - timedelta(minutes=minutes_ago),
+        "locale": "en",
+        "questionnaire_version": "2026.1",
+        "rules_version": "2026.1",
+        "outcome": "suggest_consult",
+        "reasons": ["IND_TENNIS_ELBOW", "IND_PERSISTENT_PAIN"],
+        "answers": dict(ANSWERS),
+        "full_name": "Jordan Patient",
+        "email": "jordan@example.org",
+        "phone": "613-555-0142",
+        "contact_preference": "phone",
+        "consent_version": "2026.1",
+        "consent_locale": "en",
+        "consented_at": utcnow() - timedelta(minutes=minutes_ago),
+        "status": "new",
+        "is_safety_stop": False,
+        "idempotency_key": secrets.token_hex(32),
+        "needs_attention": False,
+    }
+    values.update(overrides)
+    with app.app_context():
+        submission = Submission(**values)
+        db.session.add(submission)
+        db.session.commit()
+        db.session.refresh(submission)
+        db.session.expunge(submission)
+        return submission
