@@ -1,28 +1,23 @@
 """The administration area's reads: staff accounts, and the audit log a page at a time.
 
-The audit log is paged by keyset, never by OFFSET: a cursor holds the ``(at, id)`` of a page's
-edge row and the next page starts strictly after it, so events recorded between two page loads
-never shift or repeat rows, and no page counts all rows.
+The audit log is paged by keyset on ``(at, id)`` (``app.keyset``).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.admin.forms import known_filter_actions
 from app.auth import sessions
 from app.dates import day_end, day_start, parse_day
+from app.keyset import Page, newest_first
 from app.models import AuditEvent, StaffSession, StaffUser
-
-SortKey = tuple[datetime, int]
 
 
 def staff_names(session: Session) -> dict[int, str]:
@@ -97,44 +92,7 @@ class AuditFilter:
         return query
 
 
-def encode_cursor(key: SortKey) -> str:
-    """An opaque, URL-safe cursor for an event's place in the log."""
-    at, event_id = key
-    raw = f"{at.astimezone(UTC).isoformat()}|{event_id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> SortKey | None:
-    """The place in ``cursor``, or None when it is missing or malformed."""
-    if not cursor or len(cursor) > 200:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, event_id = raw.split("|")
-        moment, number = datetime.fromisoformat(at), int(event_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return None
-    if moment.tzinfo is None or not 0 < number < 2**63:
-        return None
-    return moment, number
-
-
-def _key(event: AuditEvent) -> SortKey:
-    return event.at, event.id
-
-
-_KEY = tuple_(AuditEvent.at, AuditEvent.id)
-_NEWEST_FIRST = (AuditEvent.at.desc(), AuditEvent.id.desc())
-_OLDEST_FIRST = (AuditEvent.at, AuditEvent.id)
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of the log and the cursors of its neighbours (None at either end)."""
-
-    rows: list[AuditEvent]
-    next_cursor: str | None
-    previous_cursor: str | None
+LOG_ORDER = (AuditEvent.at, AuditEvent.id)
 
 
 def audit_page(
@@ -142,25 +100,4 @@ def audit_page(
 ) -> Page:
     """The page after ``after`` (or before ``before``; the newest page if neither)."""
     query = filters.apply(select(AuditEvent))
-    before_key = decode_cursor(before)
-    after_key = None if before_key else decode_cursor(after)
-    if before_key is not None:
-        query = query.where(before_key < _KEY).order_by(*_OLDEST_FIRST)
-        rows = list(session.scalars(query.limit(size + 1)))
-        more_newer = len(rows) > size
-        rows = rows[:size][::-1]
-        return Page(
-            rows,
-            next_cursor=encode_cursor(_key(rows[-1])) if rows else None,
-            previous_cursor=encode_cursor(_key(rows[0])) if rows and more_newer else None,
-        )
-    if after_key is not None:
-        query = query.where(after_key > _KEY)
-    rows = list(session.scalars(query.order_by(*_NEWEST_FIRST).limit(size + 1)))
-    more_older = len(rows) > size
-    rows = rows[:size]
-    return Page(
-        rows,
-        next_cursor=encode_cursor(_key(rows[-1])) if rows and more_older else None,
-        previous_cursor=encode_cursor(_key(rows[0])) if rows and after_key else None,
-    )
+    return newest_first(session, query, LOG_ORDER, after=after, before=before, size=size)

@@ -1,25 +1,17 @@
-"""The queue's reads: filters and keyset pagination, pinned items first, then newest.
-
-Pages are found by position, never by OFFSET: a cursor holds the sort key of a page's edge row
-(``needs_attention``, ``created_at``, ``id``) and the next page starts strictly after it. New
-submissions arriving meanwhile therefore never shift or repeat rows, and the cost of a page
-does not grow with its depth. No page counts all rows.
-"""
+"""The queue's reads: filters, and pages pinned first then newest (``app.keyset``)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
 from app.dates import day_end, day_start, parse_day
+from app.keyset import Page, newest_first
 from app.models import OUTCOMES, STATUSES, Submission
-
-SortKey = tuple[bool, datetime, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,76 +56,13 @@ class QueueFilter:
         return query
 
 
-def encode_cursor(key: SortKey) -> str:
-    """An opaque, URL-safe cursor for a sort key."""
-    attention, created_at, row_id = key
-    raw = f"{int(attention)}|{created_at.astimezone(UTC).isoformat()}|{row_id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> SortKey | None:
-    """The sort key in ``cursor``, or None when it is missing or malformed."""
-    if not cursor:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        attention, created_at, row_id = raw.split("|")
-        moment = datetime.fromisoformat(created_at)
-        if moment.tzinfo is None:
-            return None
-        return attention == "1", moment, int(row_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return None
-
-
-def sort_key(submission: Submission) -> SortKey:
-    """Where a submission sits in the queue."""
-    return submission.needs_attention, submission.created_at, submission.id
-
-
-_KEY = tuple_(Submission.needs_attention, Submission.created_at, Submission.id)
-_NEWEST_FIRST = (
-    Submission.needs_attention.desc(),
-    Submission.created_at.desc(),
-    Submission.id.desc(),
-)
-_OLDEST_FIRST = (Submission.needs_attention, Submission.created_at, Submission.id)
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of the queue and the cursors of its neighbours (None at either end)."""
-
-    rows: list[Submission]
-    next_cursor: str | None
-    previous_cursor: str | None
+QUEUE_ORDER = (Submission.needs_attention, Submission.created_at, Submission.id)
 
 
 def queue_page(
-    session: Any, filters: QueueFilter, after: str | None, before: str | None, size: int
+    session: Session, filters: QueueFilter, after: str | None, before: str | None, size: int
 ) -> Page:
-    """The page after ``after`` (or before ``before``; the first page if neither)."""
+    """The page after ``after`` (or before ``before``; the first page if neither): pinned
+    submissions first, then newest."""
     query = filters.apply(select(Submission))
-    before_key = decode_cursor(before)
-    after_key = None if before_key else decode_cursor(after)
-    if before_key is not None:
-        rows = list(
-            session.scalars(query.where(before_key < _KEY).order_by(*_OLDEST_FIRST).limit(size + 1))
-        )
-        more_before = len(rows) > size
-        rows = rows[:size][::-1]
-        return Page(
-            rows,
-            next_cursor=encode_cursor(sort_key(rows[-1])) if rows else None,
-            previous_cursor=encode_cursor(sort_key(rows[0])) if rows and more_before else None,
-        )
-    if after_key is not None:
-        query = query.where(after_key > _KEY)
-    rows = list(session.scalars(query.order_by(*_NEWEST_FIRST).limit(size + 1)))
-    more_after = len(rows) > size
-    rows = rows[:size]
-    return Page(
-        rows,
-        next_cursor=encode_cursor(sort_key(rows[-1])) if rows and more_after else None,
-        previous_cursor=encode_cursor(sort_key(rows[0])) if rows and after_key else None,
-    )
+    return newest_first(session, query, QUEUE_ORDER, after=after, before=before, size=size)

@@ -7,6 +7,8 @@ sequential id, and nothing a patient typed ever appears in a URL.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Response,
     abort,
@@ -94,6 +96,13 @@ def submission(reference: str) -> ResponseReturnValue:
     return render_template("staff/submission.html", **submission_page_context(found))
 
 
+def _show_again(found: Submission, **forms: Any) -> ResponseReturnValue:
+    """The submission page again, with a form's errors (it shows patient data: audited)."""
+    audit.record("submission.view", submission_id=found.id)
+    db.session.commit()
+    return render_template("staff/submission.html", **submission_page_context(found, **forms)), 422
+
+
 @bp.post("/submissions/<reference>/status")
 @allow(*PATIENT_DATA_ROLES)
 def change_status(reference: str) -> ResponseReturnValue:
@@ -113,10 +122,7 @@ def add_note(reference: str) -> ResponseReturnValue:
     found = _submission_or_404(reference)
     form = NoteForm()
     if not form.validate_on_submit():
-        audit.record("submission.view", submission_id=found.id)
-        db.session.commit()
-        context = submission_page_context(found, note_form=form)
-        return render_template("staff/submission.html", **context), 422
+        return _show_again(found, note_form=form)
     service.add_note(found, g.staff_user, form.body.data)
     db.session.commit()
     flash(_("Note added."))
@@ -132,10 +138,7 @@ def clearance(reference: str) -> ResponseReturnValue:
         abort(400)
     form = ClearanceForm()
     if not form.validate_on_submit():
-        audit.record("submission.view", submission_id=found.id)
-        db.session.commit()
-        context = submission_page_context(found, clearance_form=form)
-        return render_template("staff/submission.html", **context), 422
+        return _show_again(found, clearance_form=form)
     service.record_clearance(found, g.staff_user, form.decision.data == "cleared", form.reason.data)
     db.session.commit()
     flash(_("Decision recorded."))

@@ -44,6 +44,13 @@ def test_copied_cookie_stops_working_after_sign_out(app: Flask, client: FlaskCli
     assert "You have signed out." in client.get("/auth/login").text
     assert not is_signed_in(client)
     assert not is_signed_in(thief)
+    with app.app_context():
+        from app.models import AuditEvent
+
+        logout = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "auth.logout")
+        ).one()
+    assert logout.staff_id == user.id
 
 
 def test_sign_out_is_a_post(app: Flask, client: FlaskClient) -> None:
