@@ -9,7 +9,7 @@ TRANSLATIONS := app/translations
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test check lint format migrations-check translations extract-messages update-catalog clean
+.PHONY: run test check lint format migrations-check translations translations-check update-catalog browser-deps browser-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,17 @@ run: $(STAMP) translations
 	$(FLASK) db upgrade
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## The fast test suite.
+## The fast test suite (everything but the real-browser tests).
 test: $(STAMP) translations
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not browser"
+
+## Debian's Chromium and the axe-core npm package, for the browser tests.
+browser-deps:
+	./scripts/install-browser-deps
+
+## Accessibility and layout in a real browser (Playwright + Chromium + axe-core).
+browser-test: $(STAMP) translations browser-deps
+	$(BIN)/pytest -m browser tests/browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -51,10 +59,14 @@ update-catalog: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o $(TRANSLATIONS)/messages.pot \
 		--ignore-dirs ".* node_modules" --no-location --sort-output --omit-header . > /dev/null
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
-		--no-fuzzy-matching --no-wrap --omit-header
+		--no-fuzzy-matching --no-wrap
 
-## Everything: lint, migrations, the whole suite.
-check: lint migrations-check test
+## The French catalogue is complete, not fuzzy, and up to date with the source strings.
+translations-check: $(STAMP)
+	$(BIN)/python scripts/check_translations.py
+
+## Everything: lint, translations, migrations, the whole suite, the browser suite.
+check: lint translations-check migrations-check test browser-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
