@@ -23,6 +23,13 @@ def _minutes(value: str) -> timedelta:
     return timedelta(minutes=int(value))
 
 
+def _log_format(value: str) -> str:
+    value = value.lower()
+    if value not in {"json", "text"}:
+        raise RuntimeError("LOG_FORMAT must be json or text.")
+    return value
+
+
 def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -45,6 +52,8 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "SCREENING_RATE_LIMIT": str,
     "RATELIMIT_ENABLED": _bool,
     "LOGIN_RATE_LIMIT": str,
+    "LOG_FORMAT": _log_format,
+    "LOG_LEVEL": str,
 }
 # Variables whose config key differs from the environment name.
 _RENAMED = {
@@ -102,6 +111,10 @@ class Config:
     LOGIN_MAX_DELAY = timedelta(minutes=15)
     LOGIN_RATE_LIMIT = "10 per minute;100 per hour"
     STAFF_PAGE_SIZE = 25
+
+    # Logs: JSON lines in production (app.logs), never patient data.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
 
     DRAFT_TTL = timedelta(hours=3)
     RESULT_TTL = timedelta(minutes=60)
@@ -166,6 +179,7 @@ class ProductionConfig(Config):
     """Production: refuses to start without a real secret key and an explicit database."""
 
     APP_ENV = "production"
+    LOG_FORMAT = "json"
 
     @classmethod
     def load(cls, app: Flask, environ: Mapping[str, str] | None = None) -> None:

@@ -10,8 +10,8 @@ from config import Config, config_from_environment
 def create_app(config_class: type[Config] | None = None) -> Flask:
     """Build the application.
 
-    Reads top to bottom as a table of contents: configuration, extensions, database, language,
-    blueprints, HTTP hardening, error pages.
+    Reads top to bottom as a table of contents: configuration, logging, extensions (database,
+    language), blueprints, HTTP hardening, error pages, commands.
 
     Args:
         config_class: one of the classes in ``config``; by default the one named by the
@@ -29,12 +29,20 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class)
     config_class.load(app)
 
+    register_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_hardening(app)
     register_errors(app)
     register_commands(app)
     return app
+
+
+def register_logging(app: Flask) -> None:
+    """Structured JSON logs in production (first, so every request gets its id early)."""
+    from app.logs import configure_logging
+
+    configure_logging(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -13,6 +13,7 @@ from app import audit
 from app.auth.passwords import hash_password, password_problem
 from app.demo import demo_data_command
 from app.extensions import db
+from app.maintenance import backup_command, purge_command
 from app.models import ROLES, StaffUser
 
 staff_cli = AppGroup("staff", help="Manage staff accounts.")
@@ -55,3 +56,5 @@ def register_cli(app: Flask) -> None:
     """Attach the command groups."""
     app.cli.add_command(staff_cli)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(purge_command)

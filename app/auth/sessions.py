@@ -20,6 +20,8 @@ from app.models import StaffSession, StaffUser
 
 SESSION_KEY = "staff"
 LAST_SEEN_RESOLUTION = 60  # seconds: write last_seen_at at most once a minute
+# Everything else in the browser's session is dropped at sign-in (a new session id).
+_KEPT_ACROSS_SIGN_IN = ("next", "lang")
 
 
 def now() -> datetime:
@@ -36,10 +38,9 @@ def start(user: StaffUser, stage: str) -> StaffSession:
     previous = current_row()
     if previous is not None:
         previous.revoked_at = now()
-    next_url = session.get("next")
+    kept = {key: session[key] for key in _KEPT_ACROSS_SIGN_IN if key in session}
     session.clear()
-    if next_url:
-        session["next"] = next_url
+    session.update(kept)
     token = secrets.token_urlsafe(32)
     session[SESSION_KEY] = token
     row = StaffSession(

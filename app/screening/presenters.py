@@ -20,10 +20,13 @@ def anchor_id(question: Question) -> str:
     return question.id
 
 
-def field_errors(form: StepForm) -> list[tuple[str, str]]:
-    """``(input id, message)`` for the first error of each question, in page order."""
+def field_errors(form: StepForm) -> list[tuple[str, str, str]]:
+    """``(input id, message, question label)`` for the first error of each question, in page
+    order. The label tells apart messages that read alike (eleven "Choose yes or no")."""
     return [
-        (anchor_id(q), str(form[q.id].errors[0])) for q in form.step.questions if form[q.id].errors
+        (anchor_id(q), str(form[q.id].errors[0]), q.label)
+        for q in form.step.questions
+        if form[q.id].errors
     ]
 
 

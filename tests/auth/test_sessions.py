@@ -154,3 +154,10 @@ def test_next_goes_back_to_a_local_page_only(app: Flask, clock: Clock) -> None:
         other = app.test_client()
         other.get(f"/auth/login?next={target}")
         assert sign_in(other, app, user).headers["Location"] == "/staff/", target
+
+
+def test_language_choice_survives_sign_in(app: Flask, client: FlaskClient) -> None:
+    user = make_staff(app)
+    client.get("/auth/login?lang=fr")
+    sign_in(client, app, user)
+    assert '<html lang="fr-CA">' in client.get("/staff/").text
