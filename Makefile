@@ -9,7 +9,7 @@ TRANSLATIONS := app/translations
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test check lint format migrations-check translations translations-check update-catalog browser-deps browser-test clean
+.PHONY: run serve test test-postgres services check lint format migrations-check translations translations-check update-catalog browser-deps browser-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,22 @@ run: $(STAMP) translations
 	$(FLASK) db upgrade
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+## Serve with gunicorn (production settings: set SECRET_KEY and DATABASE_URL first).
+serve: $(STAMP) translations
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
 ## The fast test suite (everything but the real-browser tests).
 test: $(STAMP) translations
 	$(BIN)/pytest -m "not browser"
+
+## The same suite on PostgreSQL: a fresh database on the local server, dropped afterwards.
+test-postgres: $(STAMP) translations services
+	TEST_DATABASE=postgresql $(BIN)/pytest -m "not browser"
+
+## Start the machine's PostgreSQL and Redis if they are stopped.
+services:
+	./scripts/ensure-services
 
 ## Debian's Chromium and the axe-core npm package, for the browser tests.
 browser-deps:
@@ -65,8 +78,8 @@ update-catalog: $(STAMP)
 translations-check: $(STAMP)
 	$(BIN)/python scripts/check_translations.py
 
-## Everything: lint, translations, migrations, the whole suite, the browser suite.
-check: lint translations-check migrations-check test browser-test
+## Everything: lint, translations, migrations, the suite on SQLite and on PostgreSQL, browsers.
+check: lint translations-check migrations-check test test-postgres browser-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

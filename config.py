@@ -53,6 +53,7 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "RATELIMIT_ENABLED": _bool,
     "LOGIN_RATE_LIMIT": str,
     "LOG_FORMAT": _log_format,
+    "PROXY_FIX_HOPS": int,
     "LOG_LEVEL": str,
 }
 # Variables whose config key differs from the environment name.
@@ -111,6 +112,9 @@ class Config:
     LOGIN_MAX_DELAY = timedelta(minutes=15)
     LOGIN_RATE_LIMIT = "10 per minute;100 per hour"
     STAFF_PAGE_SIZE = 25
+
+    # Proxies in front whose X-Forwarded-* headers are trusted (0: none).
+    PROXY_FIX_HOPS = 0
 
     # Logs: JSON lines in production (app.logs), never patient data.
     LOG_FORMAT = "text"

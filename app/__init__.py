@@ -78,9 +78,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hardening(app: Flask) -> None:
-    """Security headers and caching rules on every response."""
-    from app.http import register_security_headers
+    """Proxy headers (when configured), security headers and caching rules."""
+    from app.http import register_proxy_fix, register_security_headers
 
+    register_proxy_fix(app)
     register_security_headers(app)
 
 

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
 HSTS = "max-age=31536000; includeSubDomains"
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Trust ``X-Forwarded-For/-Proto/-Host`` from ``PROXY_FIX_HOPS`` proxies in front.
+
+    Off (0) by default: behind no proxy, those headers come from the client and must be
+    ignored. With one nginx in front, set 1: client addresses (rate limits, audit) and
+    ``https`` URLs are then right.
+    """
+    hops = app.config["PROXY_FIX_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def register_security_headers(app: Flask) -> None:

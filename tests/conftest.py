@@ -1,4 +1,9 @@
-"""Shared fixtures: an app on a fresh SQLite database per test, its client and CLI runner."""
+"""Shared fixtures: an app on a fresh database per test, its client and CLI runner.
+
+On SQLite (the default) each test gets its own database file. On PostgreSQL
+(``TEST_DATABASE=postgresql``) the run creates one database, builds the schema once, and
+empties every table after each test.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
 from werkzeug.test import TestResponse
 
 from app import create_app
@@ -19,31 +25,77 @@ from app.auth.passwords import hash_password
 from app.extensions import db
 from app.models import StaffUser
 from config import TestConfig
+from tests.engines import ON_POSTGRES, postgres_database
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL run, leave out the checks of SQLite itself (they ran on SQLite)."""
+    if not ON_POSTGRES:
+        return
+    kept = [item for item in items if "sqlite_only" not in item.keywords]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
+_postgres_url: str | None = None
+_apps: list[Flask] = []  # made during the current test; their connections are closed after it
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_engine() -> Iterator[None]:
+    """On PostgreSQL: one fresh database for the whole run, with the schema built once."""
+    global _postgres_url
+    if not ON_POSTGRES:
+        yield
+        return
+    with postgres_database() as url:
+        _postgres_url = url.render_as_string(hide_password=False)
+        app = make_app(Path("/nonexistent"))
+        with app.app_context():
+            db.create_all()
+            db.engine.dispose()
+        yield
+        _postgres_url = None
 
 
 def make_app(tmp_path: Path, **settings: Any) -> Flask:
-    """An app on its own SQLite file under ``tmp_path``, with ``settings`` over TestConfig.
+    """An app on a fresh database (a SQLite file under ``tmp_path``, or the run's PostgreSQL
+    database), with ``settings`` over TestConfig.
 
     The schema comes from the models; migrations are tested in tests/test_migrations.py.
     """
-    config = type(
-        "Config",
-        (TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}", **settings},
-    )
+    uri = _postgres_url if ON_POSTGRES else f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    config = type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": uri, **settings})
     app = create_app(config)
-    with app.app_context():
-        db.create_all()
+    _apps.append(app)
+    if not ON_POSTGRES:
+        with app.app_context():
+            db.create_all()
     return app
 
 
+@pytest.fixture(autouse=True)
+def _empty_postgres_tables() -> Iterator[None]:
+    """Close every connection a test's apps opened; on PostgreSQL (one database shared by the
+    run) also empty every table."""
+    yield
+    while _apps:
+        with _apps.pop().app_context():
+            db.session.remove()
+            db.engine.dispose()
+    if ON_POSTGRES and _postgres_url:
+        engine = create_engine(_postgres_url)
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        with engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+
+
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
+def app(tmp_path: Path) -> Flask:
     """The app on a fresh database."""
-    app = make_app(tmp_path)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    return make_app(tmp_path)
 
 
 @pytest.fixture

@@ -111,6 +111,7 @@ def test_test_config_ignores_the_environment(tmp_path: Path) -> None:
     assert app.config["CLINIC_NAME"] == "Test Physio Clinic"
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_is_set_up_for_durability(app: Flask) -> None:
     from sqlalchemy import text
 

@@ -129,7 +129,6 @@ def test_refuses_in_production(tmp_path: Path) -> None:
     with production.app_context():
         assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
-        db.engine.dispose()
 
 
 def test_count_must_be_positive(runner: FlaskCliRunner) -> None:

@@ -56,11 +56,8 @@ def json_app(tmp_path: Path, **settings: Any) -> Flask:
 
 
 @pytest.fixture
-def app(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Flask]:
-    app = json_app(tmp_path, PROPAGATE_EXCEPTIONS=False)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+def app(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Flask:
+    return json_app(tmp_path, PROPAGATE_EXCEPTIONS=False)
 
 
 def logged(capsys: pytest.CaptureFixture[str]) -> tuple[str, list[dict[str, Any]]]:
@@ -204,8 +201,6 @@ def test_text_format_changes_nothing(tmp_path: Path) -> None:
     configure_logging(app)
     assert logging.getLogger().handlers == before
     assert "X-Request-ID" not in app.test_client().get("/healthz").headers
-    with app.app_context():
-        db.engine.dispose()
 
 
 def test_lines_outside_a_request_have_null_ids_and_extra_fields() -> None:

@@ -73,6 +73,7 @@ class Writer(threading.Thread):
             self.started_writing.set()
 
 
+@pytest.mark.sqlite_only
 def test_backup_of_a_database_being_written_is_consistent(
     app: Flask, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
@@ -106,6 +107,7 @@ def test_backup_of_a_database_being_written_is_consistent(
     assert copy.stat().st_mode & 0o077 == 0  # the owner's eyes only: it holds health data
 
 
+@pytest.mark.sqlite_only
 def test_copy_neither_waits_for_nor_includes_an_unfinished_transaction(
     app: Flask, tmp_path: Path
 ) -> None:
@@ -120,6 +122,7 @@ def test_copy_neither_waits_for_nor_includes_an_unfinished_transaction(
     assert count_rows(tmp_path / "test.sqlite3") == 2
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_audited_with_counts_only(
     app: Flask, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
@@ -135,6 +138,7 @@ def test_backup_is_audited_with_counts_only(
         assert event.detail["bytes"] == (tmp_path / "b.sqlite3").stat().st_size
 
 
+@pytest.mark.sqlite_only
 def test_backup_refuses_to_overwrite_without_force(
     app: Flask, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
@@ -150,6 +154,7 @@ def test_backup_refuses_to_overwrite_without_force(
     assert [p for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
 
 
+@pytest.mark.sqlite_only
 def test_backup_refuses_the_live_file_itself(
     app: Flask, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:

@@ -1,7 +1,10 @@
-"""Migrations: one head, upgrade from empty matches the models, and a full round trip."""
+"""Migrations on the run's engine: one head, upgrade from empty matches the models (no drift),
+upgrade, downgrade to base, upgrade again, and the back-fill of existing rows."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -15,17 +18,26 @@ from sqlalchemy import inspect
 from app import create_app
 from app.extensions import db
 from config import TestConfig
+from tests.engines import ON_POSTGRES, postgres_database
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 @pytest.fixture
-def empty_app(tmp_path: Path) -> Flask:
-    """An app whose database has no tables yet."""
-    config = type(
-        "Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.db'}"}
-    )
-    return create_app(config)
+def empty_app(tmp_path: Path) -> Iterator[Flask]:
+    """An app whose database has no tables yet (a new SQLite file, or a new PostgreSQL
+    database on the local server, dropped afterwards)."""
+    with ExitStack() as stack:
+        if ON_POSTGRES:
+            url = stack.enter_context(postgres_database("ims_migrations"))
+            uri = url.render_as_string(hide_password=False)
+        else:
+            uri = f"sqlite:///{tmp_path / 'm.db'}"
+        app = create_app(type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": uri}))
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def drift(app: Flask) -> list:

@@ -269,6 +269,7 @@ def _plain(submission: Submission) -> dict[str, Any]:
     }
 
 
+@pytest.mark.sqlite_only
 def test_streaming_export_does_not_block_writers(app: Flask, tmp_path) -> None:
     """An export reads a snapshot: others can still take the write lock while it streams."""
     import sqlite3

@@ -1,0 +1,31 @@
+"""gunicorn settings for production: ``gunicorn -c gunicorn.conf.py wsgi:app`` (``make serve``).
+
+Every value can be overridden from the environment (names below) or the command line.
+"""
+
+import multiprocessing
+import os
+
+# Listen on loopback behind the TLS proxy (nginx); the proxy forwards to this address.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers, two per core plus one: requests are short and CPU-bound (Argon2, templates).
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+# Long enough for a CSV export of a large queue (about a million rows) to finish streaming.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "300"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so that no slow leak grows for ever.
+max_requests = 2000
+max_requests_jitter = 200
+# The app is imported in each worker, after the fork: every worker opens its own database
+# connections (a pool shared across a fork would corrupt the protocol stream).
+preload_app = False
+# Errors to standard error; no access log: its lines would hold full URLs and query strings.
+# The app logs one line per request itself, with the route pattern only (app.logs).
+errorlog = "-"
+accesslog = None
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Requests larger than this are refused before they reach the app.
+limit_request_line = 4094
+limit_request_fields = 100
