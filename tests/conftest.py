@@ -184,11 +184,11 @@ def form_token(client: FlaskClient, url: str) -> str:
     return match.group(1)
 
 
-def sign_in(
-    client: FlaskClient, app: Flask, user: StaffUser, password: str = STAFF_PASSWORD
+def enter_password(
+    client: FlaskClient, user: StaffUser, password: str = STAFF_PASSWORD
 ) -> TestResponse:
-    """Sign ``user`` in through the real pages (password, then a TOTP code)."""
-    response = client.post(
+    """The first sign-in stage only: e-mail and password."""
+    return client.post(
         "/auth/login",
         data={
             "email": user.email,
@@ -196,6 +196,13 @@ def sign_in(
             "csrf_token": form_token(client, "/auth/login"),
         },
     )
+
+
+def sign_in(
+    client: FlaskClient, app: Flask, user: StaffUser, password: str = STAFF_PASSWORD
+) -> TestResponse:
+    """Sign ``user`` in through the real pages (password, then a TOTP code)."""
+    response = enter_password(client, user, password)
     assert response.status_code == 302, response.text[:500]
     assert response.headers["Location"] == "/auth/verify"
     return client.post(

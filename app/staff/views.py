@@ -32,9 +32,23 @@ from app.extensions import db
 from app.models import Submission
 from app.staff import bp, service
 from app.staff.export import csv_lines, export_filename
-from app.staff.forms import ClearanceForm, FilterForm, FindForm, NoteForm, StatusForm
+from app.staff.forms import (
+    OUTCOME_LABELS,
+    STATUS_LABELS,
+    ClearanceForm,
+    FilterForm,
+    FindForm,
+    NoteForm,
+    StatusForm,
+)
 from app.staff.presenters import submission_page_context
 from app.staff.queries import QueueFilter, queue_page
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    """Outcome and status codes in words, for every staff template (defined once, in forms)."""
+    return {"outcome_labels": OUTCOME_LABELS, "status_labels": STATUS_LABELS}
 
 
 def _submission_or_404(reference: str) -> Submission:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.auth import sessions
 from app.extensions import db
 from app.models import StaffSession, StaffUser
-from tests.conftest import Clock, form_token, make_staff, sign_in
+from tests.conftest import Clock, enter_password, form_token, make_staff, sign_in
 
 
 def cookie_of(client: FlaskClient) -> str:
@@ -107,14 +107,7 @@ def test_new_session_id_at_each_sign_in_stage(app: Flask, client: FlaskClient) -
     user = make_staff(app)
     with client.session_transaction() as before:
         before["draft"] = "a patient questionnaire on a shared computer"
-    client.post(
-        "/auth/login",
-        data={
-            "email": user.email,
-            "password": "plum-kettle-harbour-42",
-            "csrf_token": form_token(client, "/auth/login"),
-        },
-    )
+    enter_password(client, user)
     with client.session_transaction() as middle:
         password_stage = middle["staff"]
         assert "draft" not in middle
@@ -132,14 +125,7 @@ def test_new_session_id_at_each_sign_in_stage(app: Flask, client: FlaskClient) -
 
 def test_password_stage_alone_gives_no_access(app: Flask, client: FlaskClient) -> None:
     user = make_staff(app)
-    client.post(
-        "/auth/login",
-        data={
-            "email": user.email,
-            "password": "plum-kettle-harbour-42",
-            "csrf_token": form_token(client, "/auth/login"),
-        },
-    )
+    enter_password(client, user)
     assert not is_signed_in(client)
 
 
