@@ -9,7 +9,7 @@ TRANSLATIONS := app/translations
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test test-postgres services check lint format migrations-check translations translations-check update-catalog browser-deps browser-test clean
+.PHONY: run serve test test-postgres load-test services check lint format migrations-check translations translations-check update-catalog browser-deps browser-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,11 +35,16 @@ serve: $(STAMP) translations
 
 ## The fast test suite (everything but the real-browser tests).
 test: $(STAMP) translations
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m "not browser and not load"
 
 ## The same suite on PostgreSQL: a fresh database on the local server, dropped afterwards.
 test-postgres: $(STAMP) translations services
-	TEST_DATABASE=postgresql $(BIN)/pytest -m "not browser"
+	TEST_DATABASE=postgresql $(BIN)/pytest -m "not browser and not load"
+
+## gunicorn with 4 workers, 32 patients over HTTP, 1,000 submissions on SQLite then PostgreSQL,
+## steady and with a worker killed: every acknowledged submission stored exactly once.
+load-test: $(STAMP) translations services
+	$(BIN)/pytest -m load tests/load
 
 ## Start the machine's PostgreSQL and Redis if they are stopped.
 services:
@@ -78,8 +83,9 @@ update-catalog: $(STAMP)
 translations-check: $(STAMP)
 	$(BIN)/python scripts/check_translations.py
 
-## Everything: lint, translations, migrations, the suite on SQLite and on PostgreSQL, browsers.
-check: lint translations-check migrations-check test test-postgres browser-test
+## Everything: lint, translations, migrations, the suite on SQLite and on PostgreSQL, the load
+## test, browsers.
+check: lint translations-check migrations-check test test-postgres load-test browser-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,130 @@
+"""Start the app (or another WSGI app) under gunicorn on a free loopback port, and stop it.
+
+Used by the load test (tests/load) and the benchmarks (bench/): the same gunicorn.conf.py as
+production, with the worker count, the database and the rate-limit store set from outside.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+START_TIMEOUT_S = 30.0
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def production_environment(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a production deployment on ``database_url``, for one run."""
+    return {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "DATABASE_URL": database_url,
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "WARNING",  # errors only: a line per request would slow the measurement
+        **extra,
+    }
+
+
+def migrate(environment: Mapping[str, str]) -> None:
+    """``flask db upgrade`` on the database the environment names."""
+    subprocess.run(  # noqa: S603 - fixed argument list
+        [str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=dict(environment),
+        check=True,
+        capture_output=True,
+    )
+
+
+@dataclass
+class Server:
+    """A running gunicorn master and where to reach it."""
+
+    process: subprocess.Popen[bytes]
+    base_url: str
+    log_path: Path
+
+    def worker_pids(self) -> list[int]:
+        """The master's live worker processes."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return [int(child) for child in children]
+
+    def kill_worker(self) -> int:
+        """SIGKILL one worker, as the kernel's OOM killer or a crash would; returns its pid."""
+        victim = self.worker_pids()[0]
+        os.kill(victim, signal.SIGKILL)
+        return victim
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def gunicorn(
+    environment: Mapping[str, str],
+    log_path: Path,
+    workers: int = 4,
+    app: str = "wsgi:app",
+    chdir: Path = ROOT,
+) -> Iterator[Server]:
+    """gunicorn with the project's settings and ``workers`` workers, until the block ends."""
+    port = free_port()
+    env = {**environment, "WEB_CONCURRENCY": str(workers), "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    command = [
+        str(BIN / "gunicorn"),
+        "-c",
+        str(ROOT / "gunicorn.conf.py"),
+        "--chdir",
+        str(chdir),
+        app,
+    ]
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(  # noqa: S603 - fixed argument list
+            command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT
+        )
+    server = Server(process, f"http://127.0.0.1:{port}", log_path)
+    try:
+        _wait_until_serving(server, workers)
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_serving(server: Server, workers: int) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited at start:\n{server.log()}")
+        try:
+            with urllib.request.urlopen(server.base_url + "/", timeout=2) as response:  # noqa: S310
+                if response.status == 200 and len(server.worker_pids()) == workers:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"gunicorn did not start within {START_TIMEOUT_S} s:\n{server.log()}")
