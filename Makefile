@@ -8,6 +8,8 @@ FLASK := APP_ENV=development $(BIN)/flask --app wsgi
 TRANSLATIONS := app/translations
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The fast suite: everything but real browsers, the load test and the speed guards.
+FAST := not browser and not load and not perf
 
 .PHONY: run serve test test-postgres load-test services check lint format migrations-check translations translations-check update-catalog browser-deps browser-test clean
 
@@ -35,11 +37,11 @@ serve: $(STAMP) translations
 
 ## The fast test suite (everything but the real-browser tests).
 test: $(STAMP) translations
-	$(BIN)/pytest -m "not browser and not load"
+	$(BIN)/pytest -m "$(FAST)"
 
 ## The same suite on PostgreSQL: a fresh database on the local server, dropped afterwards.
 test-postgres: $(STAMP) translations services
-	TEST_DATABASE=postgresql $(BIN)/pytest -m "not browser and not load"
+	TEST_DATABASE=postgresql $(BIN)/pytest -m "$(FAST)"
 
 ## gunicorn with 4 workers, 32 patients over HTTP, 1,000 submissions on SQLite then PostgreSQL,
 ## steady and with a worker killed: every acknowledged submission stored exactly once.
