@@ -11,7 +11,7 @@ PORT ?= 5000
 # The fast suite: everything but real browsers, the load test and the speed guards.
 FAST := not browser and not load and not perf
 
-.PHONY: run serve test test-postgres load-test services check lint format migrations-check translations translations-check update-catalog browser-deps browser-test clean
+.PHONY: run serve test test-postgres load-test perf-guard services check lint format migrations-check translations translations-check update-catalog browser-deps browser-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ test-postgres: $(STAMP) translations services
 ## steady and with a worker killed: every acknowledged submission stored exactly once.
 load-test: $(STAMP) translations services
 	$(BIN)/pytest -m load tests/load
+
+## Speed guards in make check: rules.evaluate and the staff queue against QUALITY.md's targets.
+perf-guard: $(STAMP) translations
+	$(BIN)/pytest -m perf tests/perf --benchmark-columns=min,median,max,rounds
 
 ## Start the machine's PostgreSQL and Redis if they are stopped.
 services:
@@ -85,9 +89,9 @@ update-catalog: $(STAMP)
 translations-check: $(STAMP)
 	$(BIN)/python scripts/check_translations.py
 
-## Everything: lint, translations, migrations, the suite on SQLite and on PostgreSQL, the load
-## test, browsers.
-check: lint translations-check migrations-check test test-postgres load-test browser-test
+## Everything: lint, translations, migrations, the suite on SQLite and on PostgreSQL, the speed
+## guards, the load test, browsers.
+check: lint translations-check migrations-check test test-postgres perf-guard load-test browser-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
