@@ -26,7 +26,10 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# A request commits its unit of work (often with its audit record) and then renders what it
+# loaded: keeping loaded values after the commit spares one SELECT per object shown (25 rows on
+# a queue page). Every request still begins with fresh reads: the session ends with it.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()

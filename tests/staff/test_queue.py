@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.database import utcnow
 from app.extensions import db
@@ -183,3 +183,30 @@ def test_odd_filters_are_ignored(app: Flask, desk: FlaskClient, query: str) -> N
         response = desk.get(url)
         assert response.status_code == 200, url
         assert made.reference in response.get_data(as_text=True)
+
+
+def test_a_page_costs_the_same_few_queries_however_many_rows_it_shows(
+    app: Flask, desk: FlaskClient
+) -> None:
+    """Rows loaded for the page are shown as loaded: the audit commit before rendering must
+    not make each row load itself again (one query per row on a 25-row page)."""
+
+    def queries_for_queue_page() -> int:
+        statements: list[str] = []
+
+        def count(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", count)
+            try:
+                assert desk.get("/staff/").status_code == 200
+            finally:
+                event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    make_submission(app)
+    with_one = queries_for_queue_page()
+    for _ in range(9):
+        make_submission(app)
+    assert queries_for_queue_page() == with_one
