@@ -114,44 +114,53 @@ def submission_for(token: str | None) -> Submission | None:
     return db.session.scalar(select(Submission).where(Submission.idempotency_key == _hash(token)))
 
 
-def submit(stop: bool = False) -> Submission | None:
+def submit(stop: bool = False, draft: Draft | None = None) -> Submission | None:
     """Turn this browser's draft into a submission, exactly once.
 
     With ``stop``, record a safety stop: the safety answers only, no contact details. Returns
     the submission (new, or the one an earlier request made), or None when there is no draft
-    to submit.
+    to submit. ``draft`` is this browser's draft when the caller has just loaded it and found
+    no submission for its token, which saves looking both up again; should another request
+    store it first all the same, the unique idempotency key refuses this one and the loop
+    looks again.
     """
     token = session_token()
     for _ in range(_SUBMIT_ATTEMPTS):
-        existing = submission_for(token)
-        if existing is not None:
-            break
-        draft = load_draft()
         if draft is None:
-            return None
-        submission = _submission_from(draft, stop)
-        db.session.add(submission)
-        db.session.flush()
-        db.session.add(
-            AuditEvent(
-                actor_type="patient", action="submission.create", submission_id=submission.id
-            )
-        )
-        db.session.delete(draft)
+            existing = submission_for(token)
+            if existing is not None:
+                break
+            draft = load_draft()
+            if draft is None:
+                return None
         try:
-            db.session.commit()
+            existing = _store(draft, stop)
         except IntegrityError:
             # Another request stored this draft first (or, very rarely, the reference was
-            # taken): look again.
+            # taken), and the INSERT was refused at the flush or the commit: look again.
             db.session.rollback()
+            draft = None
             continue
-        existing = submission
         break
     else:
         raise RuntimeError("could not store the submission")
     session.pop(DRAFT_KEY, None)
     session[RESULT_KEY] = token
     return existing
+
+
+def _store(draft: Draft, stop: bool) -> Submission:
+    """The submission made from ``draft`` and its audit row, with the draft gone, in one
+    transaction."""
+    submission = _submission_from(draft, stop)
+    db.session.add(submission)
+    db.session.flush()
+    db.session.add(
+        AuditEvent(actor_type="patient", action="submission.create", submission_id=submission.id)
+    )
+    db.session.delete(draft)
+    db.session.commit()
+    return submission
 
 
 def _submission_from(draft: Draft, stop: bool) -> Submission:

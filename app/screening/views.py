@@ -14,7 +14,8 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
-from app.extensions import csrf, limiter
+from app.database import begin_read_only
+from app.extensions import csrf, db, limiter
 from app.screening import service
 from app.screening.forms import FORMS, StepForm, answers_from, form_data
 from app.screening.presenters import answer_rows, clinic_details, field_errors
@@ -28,6 +29,15 @@ STEP_CONVERTER = f"any({', '.join(STEP_IDS)})"
 
 def _post_limit() -> str:
     return current_app.config["SCREENING_RATE_LIMIT"]
+
+
+@bp.before_request
+def _pages_only_read() -> None:
+    """A page shown by GET only reads: its transaction begins deferred (on SQLite, a WAL
+    snapshot), so rendering it does not hold the write lock that every other patient's
+    request would wait for. A browser with no questionnaire token reads nothing at all."""
+    if request.method in ("GET", "HEAD") and service.session_token():
+        begin_read_only(db.session)
 
 
 @bp.app_context_processor
@@ -76,7 +86,7 @@ def step(step_id: str) -> ResponseReturnValue:
         return _render_step(form), 422
     draft = service.save_step(draft, step_id, answers_from(form))
     if step_id == "safety" and service.safety_stop(draft.answers):
-        service.submit(stop=True)
+        service.submit(stop=True, draft=draft)
         return redirect(url_for(".result"))
     next_step = service.first_incomplete(draft.answers)
     return redirect(url_for(".step", step_id=next_step) if next_step else url_for(".check"))
@@ -125,7 +135,7 @@ def submit() -> ResponseReturnValue:
     form = FlaskForm()
     if not form.validate():
         return _render_check(form, draft.answers), 422
-    service.submit()
+    service.submit(draft=draft)
     return redirect(url_for(".result"))
 
 

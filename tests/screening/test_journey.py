@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Draft, Submission
@@ -174,6 +174,30 @@ def test_double_click_from_the_same_cookie_stores_one_submission(
     assert client.get("/screening/result").status_code == 200
 
 
+def test_a_reference_already_taken_is_drawn_again(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The submit view hands the draft it checked to the service; when that first insert is
+    refused, the service looks the draft up again and stores it once, under a new reference."""
+    from app.screening import service
+
+    answer_all(client)
+    send(client)
+    taken = stored(app)[0].reference
+    drawn = iter([taken])
+    real = service.new_reference
+    monkeypatch.setattr(service, "new_reference", lambda: next(drawn, None) or real())
+    other = app.test_client()
+    answer_all(other)
+    response = send(other)
+    assert response.headers["Location"] == "/screening/result"
+    references = sorted(s.reference for s in stored(app))
+    assert len(references) == 2
+    assert references.count(taken) == 1
+    assert count(app, Draft) == 0
+    assert count(app, AuditEvent) == 2
+
+
 def test_double_click_and_resend_of_a_safety_stop_store_one_stop(
     app: Flask, client: FlaskClient
 ) -> None:
@@ -267,3 +291,33 @@ def test_start_page(client: FlaskClient) -> None:
     assert 'href="/screening"' in html
     assert "How we use and keep your answers" in html
     assert 'href="/?lang=fr"' in html
+
+
+@pytest.mark.sqlite_only
+def test_pages_begin_deferred_and_forms_take_the_write_lock_first(
+    app: Flask, client: FlaskClient
+) -> None:
+    """On SQLite a page's transaction only reads (a plain BEGIN), so rendering it never holds
+    the write lock; a POST still begins IMMEDIATE, as every read-then-write must."""
+    answer_all(client)
+    begins: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith("BEGIN"):
+            begins.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for url in ("/", "/screening", "/screening/pain", "/screening/check"):
+            client.get(url)
+        assert begins == ["BEGIN"] * 4
+        begins.clear()
+        assert send(client).headers["Location"] == "/screening/result"  # GET check, POST
+        assert begins == ["BEGIN", "BEGIN IMMEDIATE"]
+        begins.clear()
+        assert client.get("/screening/result").status_code == 200
+        assert begins == ["BEGIN"]
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
