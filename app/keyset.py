@@ -75,6 +75,46 @@ def _parse(kind: type, text: str) -> Any:
     return number
 
 
+def _past(
+    session: Session,
+    query: Select[Any],
+    columns: Sequence[InstrumentedAttribute[Any]],
+    bound: Key | None,
+    descending: bool,
+    limit: int,
+) -> list[Any]:
+    """Up to ``limit`` rows of ``query`` strictly past ``bound`` (all rows if None), in the
+    order of ``columns``, descending or ascending.
+
+    A leading boolean column is read one run at a time (true then false, or the reverse), each
+    run with ``column = value``: the database then range-scans an index ``(..., flag, rest)``
+    on the rest of the key, so that a page stays cheap when a date range or a cursor bounds the
+    rest, instead of scanning past every row of the other run.
+    """
+    head, rest = columns[0], columns[1:]
+    if head.type.python_type is not bool or not rest:
+        runs: list[tuple[Any, ...]] = [(None, columns, bound)]
+    else:
+        flags = (True, False) if descending else (False, True)
+        if bound is not None:
+            flags = flags[flags.index(bound[0]) :]
+        runs = [
+            (head == flag, rest, bound[1:] if bound is not None and flag == bound[0] else None)
+            for flag in flags
+        ]
+    rows: list[Any] = []
+    for condition, order, edge in runs:
+        part = query if condition is None else query.where(condition)
+        if edge is not None:
+            key = tuple_(*order)
+            part = part.where(key < edge if descending else key > edge)
+        ordering = [column.desc() if descending else column for column in order]
+        rows += session.scalars(part.order_by(*ordering).limit(limit - len(rows)))
+        if len(rows) >= limit:
+            break
+    return rows
+
+
 def newest_first(
     session: Session,
     query: Select[Any],
@@ -85,9 +125,9 @@ def newest_first(
     size: int,
 ) -> Page:
     """The page of ``query`` after cursor ``after`` (or before ``before``; the first page if
-    neither), ordered by ``columns`` descending. ``columns`` must end with a unique column."""
+    neither), ordered by ``columns`` descending. ``columns`` must end with a unique column;
+    a leading boolean column is read a run at a time (see ``_past``)."""
     kinds = [column.type.python_type for column in columns]
-    key = tuple_(*columns)
 
     def key_of(row: Any) -> Key:
         return tuple(getattr(row, column.key) for column in columns)
@@ -95,8 +135,7 @@ def newest_first(
     before_key = decode_cursor(before, kinds)
     after_key = None if before_key else decode_cursor(after, kinds)
     if before_key is not None:
-        query = query.where(key > before_key).order_by(*columns).limit(size + 1)
-        rows = list(session.scalars(query))
+        rows = _past(session, query, columns, before_key, descending=False, limit=size + 1)
         more_before = len(rows) > size
         rows = rows[:size][::-1]
         return Page(
@@ -104,9 +143,7 @@ def newest_first(
             next_cursor=encode_cursor(key_of(rows[-1])) if rows else None,
             previous_cursor=encode_cursor(key_of(rows[0])) if rows and more_before else None,
         )
-    if after_key is not None:
-        query = query.where(key < after_key)
-    rows = list(session.scalars(query.order_by(*(c.desc() for c in columns)).limit(size + 1)))
+    rows = _past(session, query, columns, after_key, descending=True, limit=size + 1)
     more_after = len(rows) > size
     rows = rows[:size]
     return Page(

@@ -51,10 +51,20 @@ class Submission(db.Model):
     __table_args__ = (
         CheckConstraint(_one_of("outcome", OUTCOMES), name="outcome"),
         CheckConstraint(_one_of("status", STATUSES), name="status"),
-        Index("ix_submission_status_created_at", "status", "created_at"),
-        Index("ix_submission_outcome_created_at", "outcome", "created_at"),
-        # The queue's order: pinned first, then newest (keyset pagination on these columns).
+        # The queue's order: pinned first, then newest (keyset pagination on these columns),
+        # read one run of needs_attention at a time (app.keyset), so that each filter and any
+        # combination of them, with or without a date range, is a range scan of one index.
         Index("ix_submission_queue", "needs_attention", "created_at", "id"),
+        Index("ix_submission_outcome_queue", "outcome", "needs_attention", "created_at", "id"),
+        Index("ix_submission_status_queue", "status", "needs_attention", "created_at", "id"),
+        Index(
+            "ix_submission_outcome_status_queue",
+            "outcome",
+            "status",
+            "needs_attention",
+            "created_at",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
