@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import ColumnElement, String, Text, cast, select, type_coerce
 from sqlalchemy.orm import Session
 
@@ -34,7 +34,7 @@ from app.staff.queries import QueueFilter
 FETCH_ROWS = 1000  # rows fetched from the database at a time
 BATCH_ROWS = 500  # rows written per chunk handed to the server
 
-_loads = json.loads
+_loads = orjson.loads  # a third of json.loads's time on the answers (the export's hot spot)
 
 ANSWER_IDS: tuple[str, ...] = tuple(CLINICAL_QUESTIONS)
 COLUMNS: tuple[str, ...] = (
@@ -178,7 +178,8 @@ def csv_lines(session: Session, filters: QueueFilter) -> Iterator[str]:
     yield BOM
     writer.writerow(COLUMNS)
     yield drain(buffer)
-    result = session.execute(query.execution_options(yield_per=FETCH_ROWS))
+    # Core execution on the session's connection: plain rows, without the ORM's row loading.
+    result = session.connection().execute(query.execution_options(yield_per=FETCH_ROWS))
     try:
         for batch in result.partitions(BATCH_ROWS):
             writer.writerows(map(_cells, batch))

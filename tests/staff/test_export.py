@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 
 from app.extensions import db
 from app.models import Submission
@@ -237,13 +237,13 @@ def test_large_exports_stream_in_batches(app: Flask, monkeypatch: pytest.MonkeyP
         db.session.execute(insert(Submission), rows)
         db.session.commit()
         executed: list[Any] = []
-        real_execute = db.session.execute
+        real_execute = Connection.execute
 
-        def spy(statement: Any, *args: Any, **kwargs: Any) -> Any:
+        def spy(connection: Connection, statement: Any, *args: Any, **kwargs: Any) -> Any:
             executed.append(statement)
-            return real_execute(statement, *args, **kwargs)
+            return real_execute(connection, statement, *args, **kwargs)
 
-        monkeypatch.setattr(db.session, "execute", spy)
+        monkeypatch.setattr(Connection, "execute", spy)
         lines: Iterator[str] = csv_lines(db.session, QueueFilter())
         assert isinstance(lines, Iterator)  # a generator, not a list
         assert next(lines) == "\ufeff"
@@ -286,3 +286,24 @@ def test_streaming_export_does_not_block_writers(app: Flask, tmp_path) -> None:
         finally:
             writer.close()
         assert sum(chunk.count("\r\n") for chunk in chunks) > 0
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+def test_stored_json_reads_back_as_the_standard_library_reads_it(ensure_ascii: bool) -> None:
+    import json
+
+    answers = {"pain_areas": ["neck", "lower_back"], "pain_intensity": 0, "pain_duration": "é"}
+    reasons = ["PR_BLEEDING_RISK", "NOTE_Ω"]
+    stored = (
+        json.dumps(reasons, ensure_ascii=ensure_ascii),
+        json.dumps(answers, ensure_ascii=ensure_ascii),
+    )
+    row = ["IMS-AAAA-BBBB", NOW, "fr_CA", "suggest_consult", stored[0], "new", False]
+    row += [None] * 6 + [None, "2026.1", "2026.1", stored[1]]
+    cells = export._cells(row)
+    assert cells[4] == "PR_BLEEDING_RISK NOTE_Ω"
+    given = dict(zip(export.ANSWER_IDS, cells[16:], strict=True))
+    assert given["pain_areas"] == "neck lower_back"
+    assert given["pain_intensity"] == 0
+    assert given["pain_duration"] == "é"
+    assert given["needle_attitude"] is None
