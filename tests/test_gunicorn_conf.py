@@ -1,0 +1,44 @@
+"""gunicorn.conf.py: workers are forks of a preloaded app and open their own connections."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+from types import SimpleNamespace
+
+from flask import Flask
+from sqlalchemy import text
+
+from app.extensions import db
+
+CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+
+
+def test_production_defaults(monkeypatch) -> None:
+    for name in ("WEB_CONCURRENCY", "GUNICORN_BIND", "GUNICORN_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    settings = runpy.run_path(str(CONF))
+    assert settings["preload_app"] is True
+    assert settings["bind"] == "127.0.0.1:8000"
+    assert settings["workers"] >= 3
+    assert settings["timeout"] >= 300  # a large export streams for minutes
+    assert settings["accesslog"] is None  # its lines would hold full URLs
+
+
+def test_a_forked_worker_starts_with_no_connection_of_the_master(app: Flask) -> None:
+    with app.app_context():
+        db.session.execute(text("SELECT 1"))
+        db.session.remove()
+        pool = db.engine.pool
+        assert pool.checkedin() == 1  # the "master" holds a connection
+    server = SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app))
+    runpy.run_path(str(CONF))["post_fork"](server, None)
+    with app.app_context():
+        assert db.engine.pool is not pool
+        assert db.engine.pool.checkedin() == 0
+
+
+def test_an_app_without_a_database_forks_as_it_is() -> None:
+    bare = Flask("bare")
+    server = SimpleNamespace(app=SimpleNamespace(wsgi=lambda: bare))
+    runpy.run_path(str(CONF))["post_fork"](server, None)  # nothing to dispose, no error
