@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -101,17 +101,24 @@ def test_export_filename_is_dated_in_the_clinic_time_zone(app: Flask) -> None:
         assert export_filename(late_evening_in_ottawa) == "ims-screen-export-2026-11-24.csv"
 
 
-@pytest.mark.parametrize(
-    ("stored", "shown"),
-    [
-        (datetime(2026, 11, 24, 15, 30, 5, 123456, tzinfo=UTC), "2026-11-24T15:30:05+00:00"),
-        ("2026-11-24 15:30:05.123456", "2026-11-24T15:30:05+00:00"),  # SQLite's stored text
-        ("2026-11-24 15:30:05", "2026-11-24T15:30:05+00:00"),
-        (None, ""),
-    ],
-)
-def test_timestamps_are_utc_iso_8601(stored: datetime | str | None, shown: str) -> None:
-    assert export._timestamp(stored) == shown
+def test_timestamps_are_utc_iso_8601_to_the_second(app: Flask) -> None:
+    """Written by the database (SQLite's stored text, PostgreSQL's to_char), from any zone."""
+    ottawa = timezone(timedelta(hours=-5))
+    add(
+        app,
+        make_submission(
+            created_at=datetime(2026, 11, 24, 10, 30, 5, 123456, tzinfo=ottawa),
+            consented_at=datetime(2026, 11, 24, 15, 28, tzinfo=UTC),
+        ),
+        make_submission(created_at=NOW - timedelta(days=1), consented_at=None),
+    )
+    first, second = export_rows(app)
+    assert (first["created_at"], first["consented_at"]) == (
+        "2026-11-24T15:30:05+00:00",
+        "2026-11-24T15:28:00+00:00",
+    )
+    assert (second["created_at"], second["consented_at"]) == ("2026-11-23T15:30:00+00:00", "")
+    assert (first["is_safety_stop"], second["is_safety_stop"]) == ("false", "false")
 
 
 def test_bom_then_header_even_when_empty(app: Flask) -> None:
@@ -286,24 +293,3 @@ def test_streaming_export_does_not_block_writers(app: Flask, tmp_path) -> None:
         finally:
             writer.close()
         assert sum(chunk.count("\r\n") for chunk in chunks) > 0
-
-
-@pytest.mark.parametrize("ensure_ascii", [True, False])
-def test_stored_json_reads_back_as_the_standard_library_reads_it(ensure_ascii: bool) -> None:
-    import json
-
-    answers = {"pain_areas": ["neck", "lower_back"], "pain_intensity": 0, "pain_duration": "é"}
-    reasons = ["PR_BLEEDING_RISK", "NOTE_Ω"]
-    stored = (
-        json.dumps(reasons, ensure_ascii=ensure_ascii),
-        json.dumps(answers, ensure_ascii=ensure_ascii),
-    )
-    row = ["IMS-AAAA-BBBB", NOW, "fr_CA", "suggest_consult", stored[0], "new", False]
-    row += [None] * 6 + [None, "2026.1", "2026.1", stored[1]]
-    cells = export._cells(row)
-    assert cells[4] == "PR_BLEEDING_RISK NOTE_Ω"
-    given = dict(zip(export.ANSWER_IDS, cells[16:], strict=True))
-    assert given["pain_areas"] == "neck lower_back"
-    assert given["pain_intensity"] == 0
-    assert given["pain_duration"] == "é"
-    assert given["needle_attitude"] is None
