@@ -88,10 +88,10 @@ class Report:
     def add(self, what: str, figure: str, passed: bool | None) -> None:
         verdict = "" if passed is None else ("PASS" if passed else "FAIL")
         self.failed += passed is False
-        self.lines.append(f"  {what:<52} {figure:>30}  {verdict}")
+        self.lines.append(f"  {what:<62} {figure:>30}  {verdict}")
 
 
-def _page_urls(app: Flask, args: dict[str, str]) -> tuple[int, dict[str, str | None]]:
+def page_urls(app: Flask, args: dict[str, str]) -> tuple[int, dict[str, str | None]]:
     """The first, middle and last page of a filter, and the page before its last row."""
     filters = QueueFilter.from_args(args)
     count = scale_app.matching(app, filters)
@@ -118,7 +118,7 @@ def measure_queue(
     """Every page of every filter; the middle page's query plans when ``plans`` is given."""
     zone = ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
     for name, args in queue_filters(datetime.now(zone).date()):
-        count, urls = _page_urls(app, args)
+        count, urls = page_urls(app, args)
         for page, url in urls.items():
             label = f"queue, {name} ({count:,}), {page}"
             if url is None:

