@@ -36,6 +36,8 @@ def test_a_forked_worker_starts_with_no_connection_of_the_master(app: Flask) -> 
     with app.app_context():
         assert db.engine.pool is not pool
         assert db.engine.pool.checkedin() == 0
+    assert pool.checkedin() == 1  # left open for the master, not closed under it
+    pool.dispose()  # the test is the master here: close its connection
 
 
 def test_an_app_without_a_database_forks_as_it_is() -> None:
