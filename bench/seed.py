@@ -6,7 +6,9 @@ run continues the numbering of the last, so references never repeat.
 
 A small pool of answer sets is made the way ``flask demo-data`` makes them (random answers
 judged by ``rules.evaluate``), then reused: each row takes one at random and gets its own date
-over about two years, status, pin, reference and idempotency key. Rows go in through the
+over about two years, status, pin, reference and idempotency key. Each run lays its rows down
+oldest first, as real submissions arrive (a database grown in several runs holds one such
+sequence per run). Rows go in through the
 driver, never as ORM objects: ``executemany`` in chunks on SQLite, ``COPY`` on PostgreSQL.
 """
 
@@ -117,9 +119,11 @@ def rows(count: int, first_number: int, rng: random.Random, sqlite: bool) -> Ite
     old_weights = [_STATUS_WEIGHTS[s][1] for s in STATUSES]
     stamp = _sqlite_timestamp if sqlite else _same
     history = HISTORY.total_seconds()
-    for number in range(first_number, first_number + count):
+    for i, number in enumerate(range(first_number, first_number + count)):
         template = rng.choice(pool)
-        age = timedelta(seconds=rng.random() * history)
+        # Oldest first, one row in each of ``count`` equal slices of the history: uniform over
+        # two years, and laid down in date order as a clinic's submissions arrive.
+        age = timedelta(seconds=history * (1 - (i + rng.random()) / count))
         created_at = now - age
         weights = recent_weights if age < RECENT else old_weights
         status = rng.choices(STATUSES, weights)[0]
