@@ -7,7 +7,6 @@ whole work (guard, session row, query, audit record and commit, template) withou
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import statistics
@@ -19,16 +18,17 @@ from pathlib import Path
 from typing import Any
 
 import pyotp
-from flask import Flask
+from flask import Flask, session
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import Engine, event, select
 
 from app import create_app
+from app.auth import sessions as staff_sessions
 from app.auth.passwords import hash_password
 from app.extensions import db
 from app.keyset import encode_cursor
-from app.models import StaffSession, StaffUser, Submission
+from app.models import StaffUser, Submission
 from app.staff.queries import QUEUE_ORDER, QueueFilter
 from config import TestConfig
 
@@ -50,10 +50,9 @@ def migrate(app: Flask) -> None:
 
 
 def signed_in_client(app: Flask) -> FlaskClient:
-    """A test client holding a full session of a clinician, made the way sign-in makes one
-    (a ``staff_session`` row found by the hash of the cookie's token), so every request goes
-    through the real guard."""
-    with app.app_context():
+    """A test client holding a full session of a clinician, started by the app's own sign-in
+    code (``app.auth.sessions.start``), so every request goes through the real guard."""
+    with app.test_request_context():
         user = db.session.scalar(select(StaffUser).where(StaffUser.email == CLINICIAN_EMAIL))
         if user is None:
             user = StaffUser(
@@ -65,18 +64,12 @@ def signed_in_client(app: Flask) -> FlaskClient:
             )
             db.session.add(user)
             db.session.flush()
-        token = secrets.token_urlsafe(32)
-        db.session.add(
-            StaffSession(
-                token_hash=hashlib.sha256(token.encode()).hexdigest(),
-                staff_id=user.id,
-                stage="full",
-            )
-        )
+        staff_sessions.start(user, stage="full")
+        token = session[staff_sessions.SESSION_KEY]
         db.session.commit()
     client = app.test_client()
     with client.session_transaction() as browser:
-        browser["staff"] = token
+        browser[staff_sessions.SESSION_KEY] = token
     return client
 
 

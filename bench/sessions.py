@@ -12,7 +12,6 @@ session gets a copy of the draft it left.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
 from collections.abc import Iterator, Mapping, Sequence
@@ -31,7 +30,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import Draft, Submission
 from app.screening.questions import STEP_IDS
-from app.screening.service import DRAFT_KEY
+from app.screening.service import DRAFT_KEY, token_hash
 from tests.journey import BASE_ANSWERS, answer_all, step_data
 
 _INSERT_BATCH = 1000
@@ -132,7 +131,7 @@ def make_sessions(app: Flask, count: int) -> list[tuple[str, str]]:
         rows.append(
             {
                 **template,
-                "token_hash": hashlib.sha256(draft_token.encode()).hexdigest(),
+                "token_hash": token_hash(draft_token),
                 "created_at": now,
                 "updated_at": now,
                 "expires_at": expires_at,

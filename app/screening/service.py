@@ -34,7 +34,8 @@ REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy 
 _SUBMIT_ATTEMPTS = 3
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """How a draft token is stored: its sha256 (also the submission's idempotency key)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -70,7 +71,7 @@ def load_draft() -> Draft | None:
     if not token:
         return None
     return db.session.scalar(
-        select(Draft).where(Draft.token_hash == _hash(token), Draft.expires_at > utcnow())
+        select(Draft).where(Draft.token_hash == token_hash(token), Draft.expires_at > utcnow())
     )
 
 
@@ -90,7 +91,7 @@ def save_step(draft: Draft | None, step_id: str, answers: dict[str, Any]) -> Dra
         # by long, even without the purge command (the index on expires_at keeps this cheap).
         db.session.execute(delete(Draft).where(Draft.expires_at <= now))
         ensure_draft_token()
-        draft = Draft(token_hash=_hash(session[DRAFT_KEY]), answers={}, created_at=now)
+        draft = Draft(token_hash=token_hash(session[DRAFT_KEY]), answers={}, created_at=now)
         db.session.add(draft)
     draft.answers = {**draft.answers, **answers}  # a new dict, so the JSON change is seen
     draft.expires_at = now + current_app.config["DRAFT_TTL"]
@@ -111,7 +112,9 @@ def submission_for(token: str | None) -> Submission | None:
     """The submission made from this token, if there is one."""
     if not token:
         return None
-    return db.session.scalar(select(Submission).where(Submission.idempotency_key == _hash(token)))
+    return db.session.scalar(
+        select(Submission).where(Submission.idempotency_key == token_hash(token))
+    )
 
 
 def submit(stop: bool = False, draft: Draft | None = None) -> Submission | None:

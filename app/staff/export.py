@@ -165,15 +165,21 @@ _NOT_PLAIN = re.compile(r"[^\w ,]", re.ASCII)
 _EMPTY_RUN = "," * len(ANSWER_IDS) + "\r\n"
 
 
-def _answer_cells(text: str | None) -> list[Any]:
-    """The answer columns one by one: a code, the codes of a multi-select joined by spaces
-    (in the catalogue's order, as stored), a number, or None (csv writes nothing); any text
-    that could start a formula neutralised."""
-    given = (_loads(text) if text else None) or _NO_ANSWERS
-    values = list(_PICK_ANSWERS({**_NO_ANSWERS, **given}))
+def _answer_values(given: dict[str, Any], blank: dict[str, Any]) -> list[Any]:
+    """The answers in catalogue order (``blank``'s value where a question is absent), each
+    multi-select's codes joined by spaces in the order stored (the catalogue's)."""
+    values = list(_PICK_ANSWERS({**blank, **given}))
     for i in _MULTI:
         if values[i].__class__ is list:
             values[i] = " ".join(values[i])
+    return values
+
+
+def _answer_cells(text: str | None) -> list[Any]:
+    """The answer columns one by one: a code, codes joined by spaces, a number, or None (csv
+    writes nothing); any text that could start a formula neutralised."""
+    given = (_loads(text) if text else None) or _NO_ANSWERS
+    values = _answer_values(given, _NO_ANSWERS)
     return [neutralise(v) if v.__class__ is str else v for v in values]
 
 
@@ -187,11 +193,8 @@ def _answer_run(text: str | None) -> str | None:
     given = _loads(text)
     if not given:
         return _EMPTY_RUN
-    values = list(_PICK_ANSWERS({**_BLANK_ANSWERS, **given}))
     try:
-        for i in _MULTI:
-            if values[i].__class__ is list:
-                values[i] = " ".join(values[i])
+        values = _answer_values(given, _BLANK_ANSWERS)
         for i in _SCALE:
             if values[i].__class__ is int:
                 values[i] = str(values[i])
@@ -217,6 +220,9 @@ class _RowWriter:
         self._seek = buffer.seek
         self._tell = buffer.tell
 
+    def header(self) -> None:
+        self._writer.writerow(COLUMNS)
+
     def write(self, row: Sequence[Any]) -> None:
         cells = _fixed_cells(row)
         run = _answer_run(row[-1])
@@ -241,12 +247,11 @@ def csv_lines(session: Session, filters: QueueFilter) -> Iterator[str]:
         Submission.created_at.desc(), Submission.id.desc()
     )
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    rows = _RowWriter(buffer)
     yield BOM
-    writer.writerow(COLUMNS)
+    rows.header()
     yield drain(buffer)
     # Core execution on the session's connection: plain rows, without the ORM's row loading.
-    rows = _RowWriter(buffer)
     result = session.connection().execute(query.execution_options(yield_per=FETCH_ROWS))
     try:
         for batch in result.partitions(BATCH_ROWS):
