@@ -85,3 +85,16 @@ def begin_read_only(session: Any) -> None:
     """Start ``session``'s next transaction as a read-only snapshot (call before its first
     query; the session must have no transaction open)."""
     session.connection(execution_options={READ_ONLY: True})
+
+
+def begin_single_reads(session: Any) -> None:
+    """Prepare ``session`` for a request that only reads and whose statements need no snapshot
+    in common (each page of the questionnaire reads one row). Call before its first query.
+
+    On PostgreSQL each statement then runs on its own (autocommit): one round trip a statement
+    instead of BEGIN, the statement and ROLLBACK. On SQLite, where a transaction costs no round
+    trip, the reads share a deferred transaction, as in ``begin_read_only``."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    else:
+        begin_read_only(session)

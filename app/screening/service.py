@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import current_app, session
 from flask_babel import get_locale
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app.database import utcnow
@@ -32,6 +32,12 @@ DRAFT_KEY = "draft"  # session key: token of the questionnaire in progress
 RESULT_KEY = "result"  # session key: token of the last submission, for its result page
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud
 _SUBMIT_ATTEMPTS = 3
+# Built once: every patient request runs one or both, and building a statement costs about
+# as much as SQLAlchemy's work to run it (its compiled SQL is cached either way).
+_DRAFT_BY_HASH = select(Draft).where(
+    Draft.token_hash == bindparam("token_hash"), Draft.expires_at > bindparam("now")
+)
+_SUBMISSION_BY_KEY = select(Submission).where(Submission.idempotency_key == bindparam("key"))
 
 
 def token_hash(token: str) -> str:
@@ -70,9 +76,7 @@ def load_draft() -> Draft | None:
     token = session.get(DRAFT_KEY)
     if not token:
         return None
-    return db.session.scalar(
-        select(Draft).where(Draft.token_hash == token_hash(token), Draft.expires_at > utcnow())
-    )
+    return db.session.scalar(_DRAFT_BY_HASH, {"token_hash": token_hash(token), "now": utcnow()})
 
 
 def first_incomplete(answers: dict[str, Any]) -> str | None:
@@ -112,9 +116,7 @@ def submission_for(token: str | None) -> Submission | None:
     """The submission made from this token, if there is one."""
     if not token:
         return None
-    return db.session.scalar(
-        select(Submission).where(Submission.idempotency_key == token_hash(token))
-    )
+    return db.session.scalar(_SUBMISSION_BY_KEY, {"key": token_hash(token)})
 
 
 def submit(stop: bool = False, draft: Draft | None = None) -> Submission | None:
@@ -122,10 +124,10 @@ def submit(stop: bool = False, draft: Draft | None = None) -> Submission | None:
 
     With ``stop``, record a safety stop: the safety answers only, no contact details. Returns
     the submission (new, or the one an earlier request made), or None when there is no draft
-    to submit. ``draft`` is this browser's draft when the caller has just loaded it and found
-    no submission for its token, which saves looking both up again; should another request
-    store it first all the same, the unique idempotency key refuses this one and the loop
-    looks again.
+    to submit. ``draft`` is this browser's draft when the caller has just loaded it, which
+    saves looking it up again: a live draft means nothing was sent from its token yet, since
+    sending deletes the draft in the same transaction. Should another request store it first
+    all the same, the unique idempotency key refuses this one and the loop looks again.
     """
     token = session_token()
     for _ in range(_SUBMIT_ATTEMPTS):

@@ -11,13 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
-from app.database import begin_read_only
+from app.database import begin_single_reads
 from app.extensions import csrf, db, limiter
 from app.screening import service
 from app.screening.forms import FORMS, StepForm, answers_from, form_data
+from app.screening.fragments import register_fragments
 from app.screening.presenters import answer_rows, clinic_details, field_errors
 from app.screening.questions import STEP_IDS, STEPS, STEPS_BY_ID
 from app.screening.rule_texts import RULE_TEXTS
@@ -33,11 +35,16 @@ def _post_limit() -> str:
 
 @bp.before_request
 def _pages_only_read() -> None:
-    """A page shown by GET only reads: its transaction begins deferred (on SQLite, a WAL
-    snapshot), so rendering it does not hold the write lock that every other patient's
-    request would wait for. A browser with no questionnaire token reads nothing at all."""
+    """A page shown by GET only reads, one row: on SQLite it does not hold the write lock that
+    every other patient's request would wait for, and on PostgreSQL its read is a single round
+    trip. A browser with no questionnaire token reads nothing at all."""
     if request.method in ("GET", "HEAD") and service.session_token():
-        begin_read_only(db.session)
+        begin_single_reads(db.session)
+
+
+@bp.record_once
+def _fragments(state: BlueprintSetupState) -> None:
+    register_fragments(state.app)
 
 
 @bp.app_context_processor
@@ -61,28 +68,47 @@ def begin() -> ResponseReturnValue:
     return redirect(url_for(".step", step_id=next_step))
 
 
-@bp.route(f"/screening/<{STEP_CONVERTER}:step_id>", methods=["GET", "POST"])
-@limiter.limit(_post_limit, methods=["POST"])
-def step(step_id: str) -> ResponseReturnValue:
-    """One step of the questionnaire; a valid POST saves it and moves on."""
-    draft = service.load_draft()
-    answers = draft.answers if draft else {}
+STEP_RULE = f"/screening/<{STEP_CONVERTER}:step_id>"
+
+
+def _ahead(step_id: str, answers: dict[str, Any]) -> str | None:
+    """The first step left unanswered, when ``step_id`` comes after it (not reachable yet)."""
     reachable = service.first_incomplete(answers)
     if reachable is not None and STEP_IDS.index(step_id) > STEP_IDS.index(reachable):
+        return reachable
+    return None
+
+
+@bp.get(STEP_RULE)
+def step(step_id: str) -> ResponseReturnValue:
+    """One step of the questionnaire, with the answers given so far."""
+    draft = service.load_draft()
+    answers = draft.answers if draft else {}
+    if reachable := _ahead(step_id, answers):
         return redirect(url_for(".step", step_id=reachable))
+    service.ensure_draft_token()
+    return _render_step(FORMS[step_id](data=form_data(STEPS_BY_ID[step_id], answers)))
 
-    step = STEPS_BY_ID[step_id]
-    form_class = FORMS[step_id]
-    if request.method == "GET":
-        service.ensure_draft_token()
-        return _render_step(form_class(data=form_data(step, answers)))
 
+# The same address as ``step``: a view of its own, so that only the form is rate limited and a
+# page costs no limit check.
+@bp.post(STEP_RULE)
+@limiter.limit(_post_limit)
+def save_step(step_id: str) -> ResponseReturnValue:
+    """A step's form: a valid one is saved and the patient moves on."""
+    # Checked first: it needs no database, and on SQLite a POST's first query takes the write
+    # lock, which every other patient's POST waits for until this one commits.
+    form = FORMS[step_id]()
+    valid = form.validate()
+    draft = service.load_draft()
+    if reachable := _ahead(step_id, draft.answers if draft else {}):
+        return redirect(url_for(".step", step_id=reachable))
     # A copy of a POST that already ended the questionnaire (a double click, or a form sent
-    # again after a safety stop) shows that result instead of starting another.
-    if service.submission_for(service.session_token()):
+    # again after a safety stop) shows that result instead of starting another. Sending deletes
+    # the draft in the same transaction, so only a browser without one can have sent.
+    if draft is None and service.submission_for(service.session_token()):
         return redirect(url_for(".result"))
-    form = form_class()
-    if not form.validate():
+    if not valid:
         return _render_step(form), 422
     draft = service.save_step(draft, step_id, answers_from(form))
     if step_id == "safety" and service.safety_stop(draft.answers):
@@ -126,14 +152,15 @@ def _render_check(form: FlaskForm, answers: dict[str, Any]) -> str:
 @limiter.limit(_post_limit)
 def submit() -> ResponseReturnValue:
     """Store the submission once, however often this POST arrives, then show the result."""
-    if service.submission_for(service.session_token()) is not None:
-        service.submit()  # re-points this browser at the existing submission
-        return redirect(url_for(".result"))
+    form = FlaskForm()
+    valid = form.validate()  # before the first query, as in ``save_step``
     draft = service.load_draft()
+    if draft is None and service.submission_for(service.session_token()) is not None:
+        service.submit()  # a copy of this POST: re-points this browser at the submission
+        return redirect(url_for(".result"))
     if draft is None or service.first_incomplete(draft.answers) is not None:
         return redirect(url_for(".begin"))
-    form = FlaskForm()
-    if not form.validate():
+    if not valid:
         return _render_check(form, draft.answers), 422
     service.submit(draft=draft)
     return redirect(url_for(".result"))

@@ -1,0 +1,133 @@
+"""Patients' requests ask the database for as little as they can.
+
+Pages that only read: on PostgreSQL each read is one statement outside any transaction (no
+BEGIN and ROLLBACK round trips); on SQLite the reads share a deferred transaction, which never
+takes the write lock. Forms: one transaction, and a browser with a draft is not looked up among
+the submissions (sending deletes the draft, so it has sent nothing yet)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from app.extensions import db
+from tests.engines import ON_POSTGRES
+from tests.journey import BASE_ANSWERS, answer_all, csrf_token, post_step, send, step_data
+
+PAGES = ("/", "/screening", "/screening/safety", "/screening/contact", "/screening/check")
+
+
+@dataclass(frozen=True)
+class Statement:
+    sql: str  # whitespace collapsed
+    autocommit: bool  # run outside a transaction (PostgreSQL)
+
+    @property
+    def verb(self) -> str:
+        return " ".join(self.sql.split()[:2])
+
+
+@pytest.fixture
+def statements(app: Flask) -> Iterator[list[Statement]]:
+    """Every statement the app runs from now on."""
+    seen: list[Statement] = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        autocommit = bool(getattr(conn.connection.dbapi_connection, "autocommit", False))
+        seen.append(Statement(" ".join(sql.split()), autocommit))
+
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def _expect_single_reads(seen: list[Statement]) -> None:
+    verbs = [statement.verb for statement in seen]
+    assert any(verb.startswith("SELECT") for verb in verbs)
+    assert "BEGIN IMMEDIATE" not in verbs  # SQLite: no write lock for a page
+    if ON_POSTGRES:
+        assert all(statement.autocommit for statement in seen), seen
+    else:
+        assert verbs[0] == "BEGIN"  # a deferred read transaction
+
+
+def _expect_one_transaction(seen: list[Statement]) -> None:
+    assert not any(statement.autocommit for statement in seen)
+    if not ON_POSTGRES:
+        assert seen[0].verb == "BEGIN IMMEDIATE"
+
+
+def _reads_submissions(seen: list[Statement]) -> bool:
+    return any(s.verb.startswith("SELECT") and " FROM submission " in f"{s.sql} " for s in seen)
+
+
+def test_questionnaire_pages_and_health_check_only_read(
+    client: FlaskClient, statements: list[Statement]
+) -> None:
+    answer_all(client)
+    for path in (*PAGES, "/healthz"):
+        statements.clear()
+        assert client.get(path).status_code in (200, 302), path
+        _expect_single_reads(statements)
+
+
+def test_result_page_only_reads(client: FlaskClient, statements: list[Statement]) -> None:
+    answer_all(client)
+    send(client)
+    statements.clear()
+    assert client.get("/screening/result").status_code == 200
+    _expect_single_reads(statements)
+
+
+def test_a_step_form_with_a_draft_reads_only_the_draft(
+    client: FlaskClient, statements: list[Statement]
+) -> None:
+    post_step(client, "safety", step_data("safety", BASE_ANSWERS))
+    token = csrf_token(client.get("/screening/pain"))
+    data = {**step_data("pain", BASE_ANSWERS), "csrf_token": token}
+    statements.clear()
+    assert client.post("/screening/pain", data=data).status_code == 302
+    assert [s.verb for s in statements if not s.verb.startswith("BEGIN")] == [
+        "SELECT draft.id,",
+        "UPDATE draft",
+    ]
+    _expect_one_transaction(statements)
+
+
+def test_the_final_submission_reads_only_the_draft(
+    client: FlaskClient, statements: list[Statement]
+) -> None:
+    answer_all(client)
+    page = client.get("/screening/check")
+    statements.clear()
+    response = client.post("/screening/submit", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    assert any(s.sql.startswith("INSERT INTO submission ") for s in statements)
+    assert not _reads_submissions(statements)
+    _expect_one_transaction(statements)
+
+
+def test_a_copy_of_the_final_submission_finds_it(
+    client: FlaskClient, statements: list[Statement]
+) -> None:
+    """A double click: the second copy carries the cookie from before the first was stored."""
+    answer_all(client)
+    page = client.get("/screening/check")
+    cookie = client.get_cookie("ims_session")
+    assert cookie is not None
+    data = {"csrf_token": csrf_token(page)}
+    assert client.post("/screening/submit", data=data).status_code == 302
+    client.set_cookie("ims_session", cookie.value)
+    statements.clear()
+    response = client.post("/screening/submit", data=data)
+    assert response.headers["Location"].endswith("/screening/result")
+    assert _reads_submissions(statements)
+    assert not any(s.verb == "INSERT INTO" for s in statements)
