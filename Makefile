@@ -11,7 +11,7 @@ PORT ?= 5000
 # The fast suite: everything but real browsers, the load test and the speed guards.
 FAST := not browser and not load and not perf
 
-.PHONY: run serve test test-postgres load-test perf-guard bench bench-rules bench-scale bench-throughput services check lint format migrations-check translations translations-check update-catalog browser-deps browser-test clean
+.PHONY: run serve test test-postgres load-test perf-guard bench bench-rules bench-scale bench-throughput bench-inprocess bench-weight services check lint format migrations-check translations translations-check update-catalog browser-deps browser-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,8 +55,9 @@ perf-guard: $(STAMP) translations
 ## Benchmarks (not in make check; see docs/performance.md). Each prints its figures and fails
 ## when a QUALITY.md target is missed: rules.evaluate; the staff workspace at 10k, 100k and 1M
 ## submissions on SQLite then PostgreSQL (about 15 minutes); throughput against a bare Flask
-## app under the same gunicorn settings, with wrk (installed by scripts/install-bench-deps).
-bench: bench-rules bench-scale bench-throughput
+## app under the same gunicorn settings, with wrk (installed by scripts/install-bench-deps);
+## CPU a request in process; the bytes of every patient page in both languages.
+bench: bench-rules bench-scale bench-throughput bench-inprocess bench-weight
 
 bench-rules: $(STAMP) translations
 	$(BIN)/pytest -m perf tests/perf/test_rules_speed.py --benchmark-columns=min,median,mean,max,rounds
@@ -64,6 +65,13 @@ bench-rules: $(STAMP) translations
 bench-scale: $(STAMP) translations services
 	$(BIN)/python -m bench.scale --database sqlite
 	$(BIN)/python -m bench.scale --database postgresql
+
+bench-inprocess: $(STAMP) translations services
+	$(BIN)/python -m bench.inprocess --database sqlite
+	$(BIN)/python -m bench.inprocess --database postgresql
+
+bench-weight: $(STAMP) translations
+	$(BIN)/python -m bench.page_weight
 
 bench-throughput: $(STAMP) translations services
 	./scripts/install-bench-deps

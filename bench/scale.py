@@ -20,11 +20,8 @@ import json
 import statistics
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -36,7 +33,7 @@ from app.extensions import db
 from app.staff.queries import QueueFilter
 from bench import scale_app
 from bench.seed import seed
-from tests.engines import postgres_database
+from bench.server import fresh_database
 
 QUEUE_MS = 50.0
 EXPORT_ROWS_PER_S = 50_000
@@ -65,17 +62,6 @@ def queue_filters(today: date) -> list[tuple[str, dict[str, str]]]:
             {"outcome": "suggest_consult", "status": "contacted", "from": day(450), "to": day(360)},
         ),
     ]
-
-
-@contextmanager
-def fresh_database(kind: str) -> Iterator[str]:
-    """The URL of a new, empty database, removed afterwards."""
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="ims-scale-") as folder:
-            yield f"sqlite:///{Path(folder) / 'scale.sqlite3'}"
-    else:
-        with postgres_database("ims_scale") as url:
-            yield url.render_as_string(hide_password=False)
 
 
 class Report:

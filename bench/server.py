@@ -2,6 +2,7 @@
 
 Used by the load test (tests/load) and the benchmarks (bench/): the same gunicorn.conf.py as
 production, with the worker count, the database and the rate-limit store set from outside.
+Also the benchmarks' fresh databases and production environment.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
@@ -29,6 +31,20 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextmanager
+def fresh_database(kind: str) -> Iterator[str]:
+    """The URL of a new, empty database of ``kind`` (``sqlite``: a file in a temporary folder;
+    ``postgresql``: a database on the local server), removed afterwards."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="ims-bench-db-") as folder:
+            yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        return
+    from tests.engines import postgres_database
+
+    with postgres_database("ims_bench") as url:
+        yield url.render_as_string(hide_password=False)
 
 
 def production_environment(database_url: str, **extra: str) -> dict[str, str]:

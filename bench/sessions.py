@@ -31,6 +31,7 @@ from app.extensions import db
 from app.models import Draft, Submission
 from app.screening.questions import STEP_IDS
 from app.screening.service import DRAFT_KEY, token_hash
+from bench.server import fresh_database, migrate, production_environment
 from tests.journey import BASE_ANSWERS, answer_all, step_data
 
 _INSERT_BATCH = 1000
@@ -52,6 +53,17 @@ def app_for(environment: Mapping[str, str]) -> Iterator[Flask]:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@contextmanager
+def production_app(database: str, **settings: str) -> Iterator[tuple[Flask, dict[str, str]]]:
+    """A new database of kind ``database``, migrated, and the app a gunicorn worker builds on it
+    with production settings and ``settings``; with that environment, for servers to share it."""
+    with fresh_database(database) as url:
+        environment = production_environment(url, **settings)
+        migrate(environment)
+        with app_for(environment) as app:
+            yield app, environment
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ gunicorn with the same gunicorn.conf.py and worker count, both running; then ``w
 one and the other in turn, so the machine's drift touches both alike. Each of the app's figures
 is divided by the mean of the bare Flask runs just before and just after it.
 
-Measured: the start page (no session), step pages and step forms (every step in turn, each
+Measured: the health check (the app's lightest request: the same middleware, one query, no
+page), the start page (no session), step pages and step forms (every step in turn, each
 request with a session whose draft is complete), the final submission (each request with its own
 complete draft, so that every one stores a submission), and whole questionnaires walked over
 HTTP by 32 simulated patients (bench/client.py). Exits non-zero when a target is missed or any
@@ -25,20 +26,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
 
 from bench.client import Run, run_patients
-from bench.server import ROOT, Server, gunicorn, migrate, production_environment
+from bench.server import ROOT, Server, gunicorn
 from bench.sessions import (
     Plan,
-    app_for,
     final_submission,
     make_sessions,
+    production_app,
     step_forms,
     step_pages,
     submission_count,
@@ -130,18 +130,6 @@ class Wrk:
         )
 
 
-@contextmanager
-def fresh_database(engine: str, directory: Path) -> Iterator[str]:
-    """The URL of an empty database for this run."""
-    if engine == "sqlite":
-        yield f"sqlite:///{directory / 'throughput.sqlite3'}"
-        return
-    from tests.engines import postgres_database
-
-    with postgres_database("ims_bench") as url:
-        yield url.render_as_string(hide_password=False)
-
-
 class Bench:
     """The two servers, the measurements in the order they ran, and the ratios."""
 
@@ -166,7 +154,8 @@ class Bench:
 
 
 def measure(args: argparse.Namespace, bench: Bench, app: Flask, directory: Path) -> None:
-    """hello, start, hello, step GET, hello, step POST, hello, submit, hello, patients, hello."""
+    """hello, then each of ours followed by hello: health check, start page, step GET, step
+    POST, final submission, whole questionnaires."""
     base_url = bench.ours.base_url
     wrk = bench.wrk
     sessions = make_sessions(app, STEP_SESSIONS)
@@ -174,6 +163,9 @@ def measure(args: argparse.Namespace, bench: Bench, app: Flask, directory: Path)
     post_plan = Plan(step_forms(), sessions).write(directory / "post.tsv")
 
     bench.measure_hello()
+    # The app's lightest request (its middleware and one query, no page, no session): the
+    # ceiling of every other figure.
+    bench.add(wrk.get("health check GET", base_url + "/healthz"))
     bench.add(wrk.get("start page GET", base_url + "/"))
     bench.add(wrk.with_sessions("step page GET", base_url, step_plan, once=False), 0.40)
     steps = bench.add(wrk.with_sessions("step POST", base_url, post_plan, once=False), 0.25)
@@ -289,26 +281,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if shutil.which("wrk") is None:
         print("wrk is missing: run scripts/install-bench-deps", file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory(prefix="ims-bench-") as temporary:
+    with (
+        tempfile.TemporaryDirectory(prefix="ims-bench-") as temporary,
+        production_app(
+            args.database,
+            # Shared limits, as in production; raised because wrk is one address.
+            RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
+            SCREENING_RATE_LIMIT="1000000 per minute",
+        ) as (app, environment),
+    ):
         directory = Path(temporary)
-        with fresh_database(args.database, directory) as database_url:
-            environment = production_environment(
-                database_url,
-                # Shared limits, as in production; raised because wrk is one address.
-                RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
-                SCREENING_RATE_LIMIT="1000000 per minute",
-            )
-            migrate(environment)
-            with (
-                app_for(environment) as app,
-                gunicorn(
-                    environment, directory / "hello.log", args.workers, "bench.hello:app"
-                ) as hello,
-                gunicorn(environment, directory / "app.log", args.workers) as ours,
-            ):
-                bench = Bench(args, hello, ours)
-                measure(args, bench, app, directory)
-                log_errors = server_log_errors(hello, ours)
+        with (
+            gunicorn(
+                environment, directory / "hello.log", args.workers, "bench.hello:app"
+            ) as hello,
+            gunicorn(environment, directory / "app.log", args.workers) as ours,
+        ):
+            bench = Bench(args, hello, ours)
+            measure(args, bench, app, directory)
+            log_errors = server_log_errors(hello, ours)
     return 0 if print_report(args, bench, log_errors) else 1
 
 

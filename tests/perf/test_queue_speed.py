@@ -20,8 +20,9 @@ from sqlalchemy import create_engine
 
 from app.extensions import db
 from bench import scale_app
-from bench.scale import QUEUE_MS, fresh_database, page_urls, queue_filters
+from bench.scale import QUEUE_MS, page_urls, queue_filters
 from bench.seed import seed
+from bench.server import fresh_database
 
 pytestmark = pytest.mark.perf
 
