@@ -119,6 +119,26 @@ def submission_for(token: str | None) -> Submission | None:
     return db.session.scalar(_SUBMISSION_BY_KEY, {"key": token_hash(token)})
 
 
+def already_sent() -> Submission | None:
+    """The submission this browser's questionnaire already made, if any, with the browser then
+    pointed at its result.
+
+    A copy of the POST that sent it (a double click, or a form sent again because its answer
+    was lost on the way) carries the cookie from before sending: without this, its browser
+    would not be let in to the result page the copy redirects to."""
+    token = session_token()
+    existing = submission_for(token)
+    if existing is not None:
+        _show_result(token)
+    return existing
+
+
+def _show_result(token: str | None) -> None:
+    """Point this browser at the result of the submission made from ``token``."""
+    session.pop(DRAFT_KEY, None)
+    session[RESULT_KEY] = token
+
+
 def submit(stop: bool = False, draft: Draft | None = None) -> Submission | None:
     """Turn this browser's draft into a submission, exactly once.
 
@@ -149,8 +169,7 @@ def submit(stop: bool = False, draft: Draft | None = None) -> Submission | None:
         break
     else:
         raise RuntimeError("could not store the submission")
-    session.pop(DRAFT_KEY, None)
-    session[RESULT_KEY] = token
+    _show_result(token)
     return existing
 
 

@@ -106,7 +106,7 @@ def save_step(step_id: str) -> ResponseReturnValue:
     # A copy of a POST that already ended the questionnaire (a double click, or a form sent
     # again after a safety stop) shows that result instead of starting another. Sending deletes
     # the draft in the same transaction, so only a browser without one can have sent.
-    if draft is None and service.submission_for(service.session_token()):
+    if draft is None and service.already_sent() is not None:
         return redirect(url_for(".result"))
     if not valid:
         return _render_step(form), 422
@@ -155,8 +155,7 @@ def submit() -> ResponseReturnValue:
     form = FlaskForm()
     valid = form.validate()  # before the first query, as in ``save_step``
     draft = service.load_draft()
-    if draft is None and service.submission_for(service.session_token()) is not None:
-        service.submit()  # a copy of this POST: re-points this browser at the submission
+    if draft is None and service.already_sent() is not None:  # a copy of this POST
         return redirect(url_for(".result"))
     if draft is None or service.first_incomplete(draft.answers) is not None:
         return redirect(url_for(".begin"))

@@ -211,6 +211,8 @@ def test_double_click_and_resend_of_a_safety_stop_store_one_stop(
     double = client.post("/screening/safety", data=data)  # with the cookie before it
     assert resent.headers["Location"] == double.headers["Location"] == "/screening/result"
     assert count(app, Submission) == 1
+    # The copy's answer points its browser at the result, as the lost first answer would have.
+    assert client.get("/screening/result").status_code == 200
 
 
 def test_another_browser_cannot_read_the_result(app: Flask, client: FlaskClient) -> None:
