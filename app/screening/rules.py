@@ -111,6 +111,8 @@ _GROUP_RANK = {g: i for i, g in enumerate(Group)}
 # Reason order: by group, then by table order (sorted() is stable).
 _ORDERED: tuple[Rule, ...] = tuple(sorted(RULES, key=lambda r: _GROUP_RANK[r.group]))
 _RANK: dict[str, int] = {r.id: i for i, r in enumerate(_ORDERED)}
+_IDS: tuple[str, ...] = tuple(r.id for r in _ORDERED)  # by rank
+_GROUP_BIT: tuple[int, ...] = tuple(1 << _GROUP_RANK[r.group] for r in _ORDERED)  # by rank
 # question id -> code -> ranks of the rules that code fires: one lookup per answer given.
 _FIRES: dict[str, dict[str, tuple[int, ...]]] = {}
 for _r in _ORDERED:
@@ -124,7 +126,15 @@ _KINDS: dict[str, Kind] = {
     qid: _SINGLE if q.kind is Kind.YES_NO else q.kind for qid, q in CLINICAL_QUESTIONS.items()
 }
 _NO_FIRES: dict[str, tuple[int, ...]] = {}
+_PLAIN_SEQUENCES = (list, tuple)
 _CODES: dict[str, frozenset[str]] = {qid: q.codes for qid, q in CLINICAL_QUESTIONS.items()}
+# Single-choice question id -> each code it offers -> the ranks of the rules that code fires
+# (often none): one lookup both checks a code and finds what it fires.
+_SINGLE_FIRES: dict[str, dict[str, tuple[int, ...]]] = {
+    qid: {code: _FIRES.get(qid, _NO_FIRES).get(code, ()) for code in _CODES[qid]}
+    for qid, kind in _KINDS.items()
+    if kind is _SINGLE
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +159,10 @@ class AnswerError(ValueError):
 
 
 def _check_multi(qid: str, value: object) -> frozenset[str]:
-    if isinstance(value, str | bytes) or not isinstance(value, Sequence | frozenset | set):
+    # Lists and tuples (how forms and stored answers give them) skip the costlier type checks.
+    if type(value) not in _PLAIN_SEQUENCES and (
+        isinstance(value, str | bytes) or not isinstance(value, Sequence | frozenset | set)
+    ):
         raise AnswerError(qid, "expected a sequence of codes")
     if not all(type(code) is str for code in value):
         raise AnswerError(qid, "expected a sequence of codes")
@@ -190,16 +203,20 @@ def evaluate(answers: Answers) -> Decision:
             offer, a bad ``pain_intensity``, or ``none`` with other codes; names the id.
     """
     fired: list[int] = []
-    # The hot path: single-choice answers are checked inline (a third of the cost of a call).
     for qid, value in answers.items():
         if value is None:
             continue
-        kind = _KINDS.get(qid)
-        if kind is _SINGLE:
-            if type(value) is not str or value not in _CODES[qid]:
+        # The hot path: most answers are single choices, checked and looked up at once.
+        single = _SINGLE_FIRES.get(qid)
+        if single is not None:
+            ranks = single.get(value) if type(value) is str else None
+            if ranks is None:
                 _check_single(qid, value)  # raises, naming the problem
-            fired.extend(_FIRES.get(qid, _NO_FIRES).get(value, ()))
-        elif kind is _MULTI:
+            elif ranks:
+                fired.extend(ranks)
+            continue
+        kind = _KINDS.get(qid)
+        if kind is _MULTI:
             fires = _FIRES.get(qid, _NO_FIRES)
             for code in _check_multi(qid, value):
                 fired.extend(fires.get(code, ()))
@@ -207,10 +224,10 @@ def evaluate(answers: Answers) -> Decision:
             _check_scale(qid, value)
         elif qid not in CONTACT_IDS:
             raise AnswerError(qid, "unknown question id")
-    fired = sorted(set(fired))
-    reasons = tuple(_ORDERED[i].id for i in fired)
-    groups = {_ORDERED[i].group for i in fired}
-    return Decision(_outcome(groups), reasons)
+    groups = 0
+    for rank in fired:
+        groups |= _GROUP_BIT[rank]
+    return Decision(_OUTCOMES[groups], tuple([_IDS[rank] for rank in sorted(set(fired))]))
 
 
 def _outcome(groups: set[Group]) -> Outcome:
@@ -225,3 +242,11 @@ def _outcome(groups: set[Group]) -> Outcome:
     if Group.PRECAUTION in groups:
         return Outcome.CLINICIAN_REVIEW
     return Outcome.SUGGEST_CONSULT
+
+
+# The outcome for every combination of groups (bit ``_GROUP_RANK[g]`` set for each group ``g``
+# with a rule that fired), worked out once by ``_outcome``: a call looks its outcome up.
+_OUTCOMES: tuple[Outcome, ...] = tuple(
+    _outcome({g for g in Group if groups >> _GROUP_RANK[g] & 1})
+    for groups in range(1 << len(Group))
+)

@@ -1,23 +1,41 @@
-"""``rules.evaluate`` stays under 20 microseconds a call (QUALITY.md), measured with
-pytest-benchmark (``make perf-guard``, part of ``make check``; ``make bench`` prints the table).
+"""How fast ``rules.evaluate`` is.
 
 Each round evaluates a mix of answer sets, from "nothing fires" to several groups at once, so
 the figure is the mean cost of a realistic call, not of the cheapest path.
+
+- ``make bench-rules``: the QUALITY.md target, under 20 microseconds a call, measured with
+  pytest-benchmark. An absolute time follows the machine: the same code has measured 13 and
+  27 microseconds on two days of this project's shared machines.
+- ``make perf-guard`` (in ``make check``): the guard against the code growing slower, which a
+  slow machine must not trip. It compares the cost of a call with a bare Flask request, in
+  process, in alternating rounds (the machine's speed touches both), the fastest round of each.
 """
 
 from __future__ import annotations
+
+from itertools import repeat
 
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from app.screening.questions import CLINICAL_QUESTIONS
 from app.screening.rules import Outcome, evaluate
+from bench.hello import app as hello
+from bench.inprocess import measure, wsgi_call
 from tests.journey import BASE_ANSWERS
 from tests.screening.rule_cases import BASELINE, INDICATION, with_baseline
 
 pytestmark = pytest.mark.perf
 
 TARGET_S = 20e-6  # per call
+# A call's cost, in bare Flask requests. Measured: 0.10 (17 against 182 us, in one run on a slow
+# machine; the code before the single-lookup rewrite measured 0.15 there) and, on a faster
+# machine in earlier runs, about 0.3 for that older code (13 against 44 us). Machines run the
+# two differently by about 2x, so the bound sits above all of these and still fails when a
+# change makes a call several times costlier.
+MAX_BARE_REQUESTS = 0.4
+ROUNDS = 15
+CALLS = 200  # a round
 
 MIX = (
     BASELINE,
@@ -32,6 +50,7 @@ def evaluate_mix() -> list[Outcome]:
     return [evaluate(answers).outcome for answers in MIX]
 
 
+@pytest.mark.bench
 def test_evaluate_is_under_twenty_microseconds(benchmark: BenchmarkFixture) -> None:
     outcomes = benchmark.pedantic(evaluate_mix, rounds=2000, warmup_rounds=100)
     # The mix really takes different paths through the rules.
@@ -44,3 +63,11 @@ def test_evaluate_is_under_twenty_microseconds(benchmark: BenchmarkFixture) -> N
         benchmark.stats.stats.median / len(MIX) * 1e6, 2
     )
     assert per_call < TARGET_S, f"rules.evaluate takes {per_call * 1e6:.1f} us a call"
+
+
+def test_evaluate_costs_a_fraction_of_a_bare_flask_request() -> None:
+    bare = wsgi_call(hello, "GET", "/", "", repeat(("", "")))
+    best = measure({"rules": evaluate_mix, "bare": bare}, CALLS, ROUNDS, pick=min)
+    per_call = best["rules"] / len(MIX)
+    print(f"rules.evaluate {per_call * 1e6:.1f} us a call, bare Flask {best['bare'] * 1e6:.0f} us")
+    assert per_call / best["bare"] < MAX_BARE_REQUESTS, per_call / best["bare"]
