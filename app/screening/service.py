@@ -139,32 +139,33 @@ def _show_result(token: str | None) -> None:
     session[RESULT_KEY] = token
 
 
-def submit(stop: bool = False, draft: Draft | None = None) -> Submission | None:
-    """Turn this browser's draft into a submission, exactly once.
+def submit(draft: Draft, stop: bool = False) -> Submission | None:
+    """Turn this browser's ``draft``, just loaded by the caller, into a submission, exactly once.
 
-    With ``stop``, record a safety stop: the safety answers only, no contact details. Returns
-    the submission (new, or the one an earlier request made), or None when there is no draft
-    to submit. ``draft`` is this browser's draft when the caller has just loaded it, which
-    saves looking it up again: a live draft means nothing was sent from its token yet, since
-    sending deletes the draft in the same transaction. Should another request store it first
-    all the same, the unique idempotency key refuses this one and the loop looks again.
+    With ``stop``, record a safety stop: the safety answers only, no contact details. A live
+    draft means nothing was sent from its token yet (sending deletes the draft in the same
+    transaction; a copy of a POST that did send is met by ``already_sent``). Should another
+    request store it first all the same, the unique idempotency key refuses this one and the
+    loop looks again. Returns the submission (new, or the one that request made), or None when
+    the draft has gone meanwhile without one.
     """
     token = session_token()
+    current: Draft | None = draft
     for _ in range(_SUBMIT_ATTEMPTS):
-        if draft is None:
+        if current is None:
             existing = submission_for(token)
             if existing is not None:
                 break
-            draft = load_draft()
-            if draft is None:
+            current = load_draft()
+            if current is None:
                 return None
         try:
-            existing = _store(draft, stop)
+            existing = _store(current, stop)
         except IntegrityError:
             # Another request stored this draft first (or, very rarely, the reference was
             # taken), and the INSERT was refused at the flush or the commit: look again.
             db.session.rollback()
-            draft = None
+            current = None
             continue
         break
     else:

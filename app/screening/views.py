@@ -112,7 +112,7 @@ def save_step(step_id: str) -> ResponseReturnValue:
         return _render_step(form), 422
     draft = service.save_step(draft, step_id, answers_from(form))
     if step_id == "safety" and service.safety_stop(draft.answers):
-        service.submit(stop=True, draft=draft)
+        service.submit(draft, stop=True)
         return redirect(url_for(".result"))
     next_step = service.first_incomplete(draft.answers)
     return redirect(url_for(".step", step_id=next_step) if next_step else url_for(".check"))
@@ -161,7 +161,7 @@ def submit() -> ResponseReturnValue:
         return redirect(url_for(".begin"))
     if not valid:
         return _render_check(form, draft.answers), 422
-    service.submit(draft=draft)
+    service.submit(draft)
     return redirect(url_for(".result"))
 
 
