@@ -2,9 +2,42 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+FORM_KEY = re.compile(r"[A-Za-z0-9_-]{22}")  # what new_form_key makes: 16 random bytes
 
 
 def strip(value: Any) -> Any:
     """A WTForms filter: trim surrounding white space from text, leave anything else alone."""
     return value.strip() if isinstance(value, str) else value
+
+
+def new_form_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class OnceOnlyForm(FlaskForm):
+    """A form whose sending adds a record: each rendered copy carries a one-time key, stored with
+    the record under a unique constraint, so that the same copy sent twice (a double click, a
+    resend after a lost answer) is recognised and stored once.
+
+    A copy without a well-formed key (a page rendered before keys existed, or tampered with)
+    fails validation with a form-level message, and the page shown again carries a fresh key.
+    """
+
+    form_key = HiddenField(default=new_form_key)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        sent = self.form_key.raw_data  # not the field's data: a missing key takes the default
+        if not sent or not FORM_KEY.fullmatch(sent[0]):
+            self.form_key.data = new_form_key()
+            self.form_errors.append(_l("This page was out of date. Check it and send it again."))
+            return False
+        return valid

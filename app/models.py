@@ -163,6 +163,9 @@ class Note(db.Model):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
     body: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The one-time key of the form that added it (app.formtools.OnceOnlyForm): the same form
+    # sent twice (a double click, a resend after a lost answer) adds one note, not two.
+    form_key: Mapped[str | None] = mapped_column(String(32), unique=True)
 
 
 class Clearance(db.Model):
@@ -174,6 +177,7 @@ class Clearance(db.Model):
     cleared: Mapped[bool] = mapped_column()
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    form_key: Mapped[str | None] = mapped_column(String(32), unique=True)  # as Note.form_key
 
 
 class AuditEvent(db.Model):

@@ -184,6 +184,16 @@ def form_token(client: FlaskClient, url: str) -> str:
     return match.group(1)
 
 
+def hidden_fields(client: FlaskClient, url: str, action: str) -> dict[str, str]:
+    """The hidden fields (CSRF token, one-time key...) of the form on ``url`` that posts to
+    ``action``."""
+    page = client.get(url).text
+    form = re.search(rf'<form [^>]*action="{re.escape(action)}".*?</form>', page, re.DOTALL)
+    assert form, f"no form for {action} on {url}"
+    inputs = re.findall(r'<input [^>]*name="([^"]+)" type="hidden" value="([^"]*)"', form[0])
+    return dict(inputs)
+
+
 def enter_password(
     client: FlaskClient, user: StaffUser, password: str = STAFF_PASSWORD
 ) -> TestResponse:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.logs import HANDLER_NAME, JsonFormatter, configure_logging
 from app.models import Note, Submission
-from tests.conftest import form_token, make_app, make_staff, sign_in
+from tests.conftest import form_token, hidden_fields, make_app, make_staff, sign_in
 from tests.journey import answer_all, send
 
 REQUIRED = {"time", "level", "logger", "message", "request_id", "staff_id"}
@@ -92,7 +92,9 @@ def test_patient_journey_and_staff_review_log_ids_but_nothing_private(
         "/staff/find", data={"reference": reference, "csrf_token": form_token(desk, "/staff/")}
     )
     page = desk.get(url)
-    note = desk.post(f"{url}/notes", data={"body": NOTE, "csrf_token": form_token(desk, url)})
+    note = desk.post(
+        f"{url}/notes", data={**hidden_fields(desk, url, f"{url}/notes"), "body": NOTE}
+    )
     statuses = [r.status_code for r in (queue, found, page, note)]
     assert statuses == [200, 302, 200, 302]
     assert PATIENT["full_name"] in page.text

@@ -104,3 +104,40 @@ def test_queue_order_is_back_filled_for_existing_submissions(empty_app: Flask) -
         "IMS-CCCC-CCCC": False,
         "IMS-DDDD-DDDD": False,
     }
+
+
+def test_notes_and_decisions_before_form_keys_are_kept(empty_app: Flask) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    with empty_app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="0003")
+        for statement in (
+            "INSERT INTO submission (id, reference, created_at, locale, questionnaire_version, "
+            "rules_version, outcome, reasons, answers, status, is_safety_stop, idempotency_key, "
+            "needs_attention) VALUES (1, 'IMS-AAAA-AAAA', '2026-01-01 00:00:00', 'en', '2026.1', "
+            "'2026.1', 'clinician_review', '[]', '{}', 'new', false, 'k', true)",
+            "INSERT INTO staff_user (id, email, name, role, password_hash, is_active, "
+            "failed_logins, created_at) VALUES (1, 'c@example.org', 'C', 'clinician', 'x', true, "
+            "0, '2026-01-01 00:00:00')",
+            "INSERT INTO note (submission_id, staff_id, body, at) VALUES "
+            "(1, 1, 'Same words', '2026-01-01 00:00:00'), "
+            "(1, 1, 'Same words', '2026-01-01 00:00:00')",
+            "INSERT INTO clearance (submission_id, staff_id, cleared, reason, at) VALUES "
+            "(1, 1, true, 'Fine', '2026-01-01 00:00:00')",
+        ):
+            db.session.execute(text(statement))
+        db.session.commit()
+        upgrade(directory=str(MIGRATIONS))
+        kept = db.session.execute(text("SELECT body, form_key FROM note")).all()
+        decided = db.session.execute(text("SELECT reason, form_key FROM clearance")).all()
+        add_keyed = text(
+            "INSERT INTO note (submission_id, staff_id, body, at, form_key) "
+            "VALUES (1, 1, 'Once', '2026-01-02 00:00:00', 'the-same-key')"
+        )
+        db.session.execute(add_keyed)
+        with pytest.raises(IntegrityError):
+            db.session.execute(add_keyed)
+        db.session.rollback()
+    assert [tuple(row) for row in kept] == [("Same words", None), ("Same words", None)]
+    assert [tuple(row) for row in decided] == [("Fine", None)]

@@ -10,7 +10,7 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from app.formtools import strip
+from app.formtools import OnceOnlyForm, strip
 from app.models import STATUSES
 
 NOTE_MAX = 4000
@@ -72,7 +72,7 @@ class StatusForm(FlaskForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(OnceOnlyForm):
     """Append a note."""
 
     body = TextAreaField(
@@ -82,7 +82,7 @@ class NoteForm(FlaskForm):
     )
 
 
-class ClearanceForm(FlaskForm):
+class ClearanceForm(OnceOnlyForm):
     """A clinician's decision on a clinician-review submission."""
 
     decision = RadioField(

@@ -7,6 +7,7 @@ the action and its audit record are stored together or not at all.
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.extensions import db
@@ -54,19 +55,46 @@ def change_status(submission: Submission, staff: StaffUser, status: str) -> bool
     return True
 
 
-def add_note(submission: Submission, staff: StaffUser, body: str) -> None:
-    """Append a note (notes are never edited or deleted)."""
-    note = Note(submission_id=submission.id, staff_id=staff.id, body=body)
-    db.session.add(note)
-    db.session.flush()
+def _append_once(record: Note | Clearance) -> bool:
+    """Add ``record``, made from a form carrying a one-time key (``OnceOnlyForm``); False, with
+    nothing added, when a record from that same form is already stored. A savepoint keeps the
+    request's transaction usable when a copy sent at the same moment wins the unique key."""
+    kind = type(record)
+    try:
+        with db.session.begin_nested():
+            db.session.add(record)
+    except IntegrityError:
+        stored = db.session.scalar(select(kind.id).where(kind.form_key == record.form_key))
+        if stored is None:
+            raise  # another constraint: not a copy of the same form
+        return False
+    return True
+
+
+def add_note(submission: Submission, staff: StaffUser, body: str, form_key: str) -> bool:
+    """Append a note (notes are never edited or deleted); False when the form that carried
+    ``form_key`` was already sent."""
+    note = Note(submission_id=submission.id, staff_id=staff.id, body=body, form_key=form_key)
+    if not _append_once(note):
+        return False
     audit.record("submission.note", submission_id=submission.id, detail={"note_id": note.id})
+    return True
 
 
-def record_clearance(submission: Submission, staff: StaffUser, cleared: bool, reason: str) -> None:
-    """A clinician's decision on whether a clinician-review submission may be booked."""
-    db.session.add(
-        Clearance(submission_id=submission.id, staff_id=staff.id, cleared=cleared, reason=reason)
+def record_clearance(
+    submission: Submission, staff: StaffUser, cleared: bool, reason: str, form_key: str
+) -> bool:
+    """A clinician's decision on whether a clinician-review submission may be booked; False
+    when the form that carried ``form_key`` was already sent."""
+    decision = Clearance(
+        submission_id=submission.id,
+        staff_id=staff.id,
+        cleared=cleared,
+        reason=reason,
+        form_key=form_key,
     )
-    db.session.flush()
+    if not _append_once(decision):
+        return False
     audit.record("submission.clearance", submission_id=submission.id, detail={"cleared": cleared})
     refresh_attention(submission)
+    return True

@@ -137,9 +137,11 @@ def add_note(reference: str) -> ResponseReturnValue:
     form = NoteForm()
     if not form.validate_on_submit():
         return _show_again(found, note_form=form)
-    service.add_note(found, g.staff_user, form.body.data)
-    db.session.commit()
-    flash(_("Note added."))
+    if service.add_note(found, g.staff_user, form.body.data, form.form_key.data):
+        db.session.commit()
+        flash(_("Note added."))
+    else:
+        flash(_("This note was already added."))
     return redirect(url_for(".submission", reference=reference))
 
 
@@ -153,9 +155,12 @@ def clearance(reference: str) -> ResponseReturnValue:
     form = ClearanceForm()
     if not form.validate_on_submit():
         return _show_again(found, clearance_form=form)
-    service.record_clearance(found, g.staff_user, form.decision.data == "cleared", form.reason.data)
-    db.session.commit()
-    flash(_("Decision recorded."))
+    cleared = form.decision.data == "cleared"
+    if service.record_clearance(found, g.staff_user, cleared, form.reason.data, form.form_key.data):
+        db.session.commit()
+        flash(_("Decision recorded."))
+    else:
+        flash(_("This decision was already recorded."))
     return redirect(url_for(".submission", reference=reference))
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, Clearance, Note, StatusChange, Submission
 from tests.builders import make_submission
-from tests.conftest import Clock, form_token, sign_in
+from tests.conftest import Clock, form_token, hidden_fields, sign_in
 
 
 @pytest.fixture
@@ -35,6 +35,12 @@ def actions(app: Flask) -> list[tuple[str, int | None]]:
 
 
 def post(client: FlaskClient, url: str, page: str, **data: str):
+    """Send the form of ``page`` that posts to ``url``, as rendered, with ``data`` filled in."""
+    return client.post(url, data={**hidden_fields(client, page, url), **data})
+
+
+def forged(client: FlaskClient, url: str, page: str, **data: str):
+    """A request the page does not offer a form for, with only the CSRF token from ``page``."""
     return client.post(url, data={**data, "csrf_token": form_token(client, page)})
 
 
@@ -160,12 +166,15 @@ def test_only_clinicians_clear_and_only_reviews(app: Flask, desk: FlaskClient, c
     review = make_submission(app, outcome="clinician_review")
     url = f"/staff/submissions/{review.reference}"
     assert "Clinical clearance" not in desk.get(url).text
-    assert post(desk, f"{url}/clearance", url, decision="cleared", reason="x").status_code == 403
+    # Neither page shows the form: these are requests made by hand, with a valid CSRF token.
+    assert forged(desk, f"{url}/clearance", url, decision="cleared", reason="x").status_code == 403
     other = app.test_client()
     sign_in(other, app, clinician)
     consult = make_submission(app)
     consult_url = f"/staff/submissions/{consult.reference}"
-    response = post(other, f"{consult_url}/clearance", consult_url, decision="cleared", reason="x")
+    response = forged(
+        other, f"{consult_url}/clearance", consult_url, decision="cleared", reason="x"
+    )
     assert response.status_code == 400
 
 
