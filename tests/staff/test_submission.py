@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -160,6 +162,20 @@ def test_clinician_clears_a_review(app: Flask, clinician, clock: Clock) -> None:
     assert not stored(app, made).needs_attention
     assert "INR stable; avoid psoas." in client.get(url).text
     assert ("submission.clearance", made.id) in actions(app)
+
+
+def test_every_id_on_the_page_is_unique(app: Flask, clinician) -> None:
+    client = app.test_client()
+    sign_in(client, app, clinician)
+    made = make_submission(app, outcome="clinician_review", needs_attention=True)
+    url = f"/staff/submissions/{made.reference}"
+    shown = client.get(url).text
+    with_errors = post(client, f"{url}/clearance", url, decision="cleared", reason="").text
+    for html in (shown, with_errors):
+        for action in ("status", "notes", "clearance"):
+            assert f'action="{url}/{action}"' in html
+        ids = re.findall(r'\bid="([^"]+)"', html)
+        assert sorted(ids) == sorted(set(ids))
 
 
 def test_only_clinicians_clear_and_only_reviews(app: Flask, desk: FlaskClient, clinician) -> None:
