@@ -51,8 +51,13 @@ def _labels() -> dict[str, Any]:
     return {"outcome_labels": OUTCOME_LABELS, "status_labels": STATUS_LABELS}
 
 
-def _submission_or_404(reference: str) -> Submission:
-    submission = db.session.scalar(select(Submission).where(Submission.reference == reference))
+def _submission_or_404(reference: str, *, to_change: bool = False) -> Submission:
+    """The submission with this reference. ``to_change``: read under a row lock, so that two
+    follow-up actions on one submission (a form sent twice, two people at once) take turns and
+    each sees what the other stored (PostgreSQL's ``FOR UPDATE``; on SQLite a transaction that
+    may write already holds the database's write lock, and SQLAlchemy leaves the clause out)."""
+    query = select(Submission).where(Submission.reference == reference)
+    submission = db.session.scalar(query.with_for_update() if to_change else query)
     if submission is None:
         abort(404)
     return submission
@@ -121,7 +126,7 @@ def _show_again(found: Submission, **forms: Any) -> ResponseReturnValue:
 @allow(*PATIENT_DATA_ROLES)
 def change_status(reference: str) -> ResponseReturnValue:
     """Move the submission to another status."""
-    found = _submission_or_404(reference)
+    found = _submission_or_404(reference, to_change=True)
     form = StatusForm()
     if form.validate_on_submit() and service.change_status(found, g.staff_user, form.status.data):
         db.session.commit()
@@ -133,7 +138,7 @@ def change_status(reference: str) -> ResponseReturnValue:
 @allow(*PATIENT_DATA_ROLES)
 def add_note(reference: str) -> ResponseReturnValue:
     """Append a note."""
-    found = _submission_or_404(reference)
+    found = _submission_or_404(reference, to_change=True)
     form = NoteForm()
     if not form.validate_on_submit():
         return _show_again(found, note_form=form)
@@ -149,7 +154,7 @@ def add_note(reference: str) -> ResponseReturnValue:
 @allow("clinician")
 def clearance(reference: str) -> ResponseReturnValue:
     """A clinician clears a clinician-review submission for booking, or not, with a reason."""
-    found = _submission_or_404(reference)
+    found = _submission_or_404(reference, to_change=True)
     if found.outcome != "clinician_review":
         abort(400)
     form = ClearanceForm()

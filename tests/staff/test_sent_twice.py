@@ -1,7 +1,9 @@
-"""Staff forms that append a record (notes, clearance decisions): one record per rendered form.
+"""Follow-up sent twice, or by two people at once: each action is recorded once.
 
-A double click, or a resend after an answer lost on the way, sends the same copy of the form
-twice; notes and decisions can never be removed, so the copy must not be stored again.
+A double click, or a resend after an answer lost on the way, sends the same copy of a form
+twice; notes, decisions and status changes can never be removed, so the copy must not be stored
+again. Notes and decisions carry a one-time key; a status change is kept from repeating by
+reading the submission's status under a lock.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from types import SimpleNamespace
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.formtools import FORM_KEY, new_form_key
-from app.models import AuditEvent, Clearance, Note, Submission
+from app.models import AuditEvent, Clearance, Note, StatusChange, Submission
 from app.staff import service
 from tests.builders import make_submission
 from tests.conftest import hidden_fields, sign_in
@@ -136,3 +138,36 @@ def test_another_broken_constraint_is_not_taken_for_a_copy(app: Flask) -> None:
     nobody = SimpleNamespace(id=999_999)  # no such staff member: the foreign key refuses it
     with app.test_request_context(), pytest.raises(IntegrityError):
         service.add_note(db.session.get(Submission, made.id), nobody, "x", new_form_key())
+
+
+def test_a_status_change_sent_while_another_is_being_stored_is_not_repeated(
+    app: Flask, desk: FlaskClient, front_desk
+) -> None:
+    made = make_submission(app)
+    page = f"/staff/submissions/{made.reference}"
+    form = {**hidden_fields(desk, page, f"{page}/status"), "status": "contacted"}
+    answers = []
+    with app.app_context(), db.engine.connect() as other:
+        # The first copy is being stored: the status changed and its record written, not yet
+        # committed. The second must wait for it and then find the status already set, on
+        # PostgreSQL (a row lock) as on SQLite (the write lock).
+        other.execute(update(Submission).where(Submission.id == made.id).values(status="contacted"))
+        other.execute(
+            insert(StatusChange).values(
+                submission_id=made.id,
+                staff_id=front_desk.id,
+                from_status="new",
+                to_status="contacted",
+            )
+        )
+        copy = threading.Thread(
+            target=lambda: answers.append(desk.post(f"{page}/status", data=form))
+        )
+        copy.start()
+        time.sleep(0.5)
+        assert copy.is_alive()
+        other.commit()
+    copy.join(30)
+    assert answers[0].status_code == 302
+    assert count(app, StatusChange) == 1
+    assert audited(app, "submission.status") == 0  # only the copy went through the app
