@@ -14,8 +14,19 @@ from app.models import RecoveryCode, StaffUser
 
 
 def find_user(email: str) -> StaffUser | None:
-    """The account with this e-mail address (case-insensitive)."""
-    return db.session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    """The account with this e-mail address (case-insensitive), locked for a sign-in attempt
+    (see ``for_attempt``)."""
+    query = select(StaffUser).where(StaffUser.email == email.strip().lower())
+    return db.session.scalar(query.with_for_update())
+
+
+def for_attempt(user: StaffUser) -> StaffUser:
+    """``user`` read again under its row lock, for a sign-in attempt: attempts on one account
+    that arrive together take turns, so each counts its failure from the last one's count and a
+    code used by one is seen as used by the next (PostgreSQL's ``FOR UPDATE``; on SQLite the
+    transaction's write lock does the same, and SQLAlchemy leaves the clause out)."""
+    db.session.refresh(user, with_for_update=True)
+    return user
 
 
 def is_locked(user: StaffUser) -> bool:

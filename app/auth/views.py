@@ -73,7 +73,7 @@ def second_factor() -> ResponseReturnValue:
     row = sessions.current_row("totp")
     if row is None:
         return redirect(url_for(".login"))
-    user = row.user
+    user = service.for_attempt(row.user) if request.method == "POST" else row.user
     form = CodeForm()
     if form.validate_on_submit():
         method = (
@@ -100,7 +100,7 @@ def enrol() -> ResponseReturnValue:
     row = sessions.current_row("enrol")
     if row is None:
         return redirect(url_for(".login"))
-    user = row.user
+    user = service.for_attempt(row.user) if request.method == "POST" else row.user
     if not row.pending_secret:
         row.pending_secret = totp.new_secret()
         db.session.commit()

@@ -1,0 +1,117 @@
+"""Sign-in attempts on one account that arrive together take turns.
+
+Each test holds a transaction doing what a first attempt does, uncommitted, and sends a second
+attempt meanwhile: it must wait, then see what the first stored. Without that, parallel guesses
+would each be counted from the same old count (more tries before the lockout), and one code
+would sign in twice.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Connection, select, update
+from werkzeug.test import TestResponse
+
+from app.auth import service, totp
+from app.extensions import db
+from app.models import RecoveryCode, StaffUser
+from tests.conftest import STAFF_PASSWORD, Clock, form_token, make_staff, totp_code
+
+
+@dataclass
+class Held:
+    """The first attempt's transaction, and the second attempt's answer once it is in."""
+
+    first: Connection
+    answers: list[TestResponse] = field(default_factory=list)
+
+
+@contextmanager
+def while_held(app: Flask, send: Callable[[], TestResponse]) -> Iterator[Held]:
+    """Yields a transaction for the test to do what a first attempt does; then ``send`` runs
+    in a thread, must still be waiting after half a second, and the transaction commits."""
+    with app.app_context(), db.engine.connect() as first:
+        held = Held(first)
+        yield held
+        second = threading.Thread(target=lambda: held.answers.append(send()))
+        second.start()
+        time.sleep(0.5)
+        assert second.is_alive()  # waiting for the first attempt
+        first.commit()
+    second.join(30)
+
+
+def lock_account(first: Connection, user: StaffUser) -> None:
+    """What every attempt does first: take the account's row."""
+    first.execute(select(StaffUser.id).where(StaffUser.id == user.id).with_for_update())
+
+
+def at_code_stage(app: Flask, user: StaffUser) -> tuple[FlaskClient, str]:
+    client = app.test_client()
+    client.post(
+        "/auth/login",
+        data={
+            "email": user.email,
+            "password": STAFF_PASSWORD,
+            "csrf_token": form_token(client, "/auth/login"),
+        },
+    )
+    return client, form_token(client, "/auth/verify")
+
+
+def stored(app: Flask, user: StaffUser) -> StaffUser:
+    with app.app_context():
+        return db.session.get(StaffUser, user.id)
+
+
+def test_a_failure_while_another_is_counted_is_counted_too(app: Flask) -> None:
+    user = make_staff(app)
+    client = app.test_client()
+    token = form_token(client, "/auth/login")
+    attempt = {"email": user.email, "password": "not the password", "csrf_token": token}
+    with while_held(app, lambda: client.post("/auth/login", data=attempt)) as held:
+        lock_account(held.first, user)
+        held.first.execute(
+            update(StaffUser)
+            .where(StaffUser.id == user.id)
+            .values(failed_logins=StaffUser.failed_logins + 1)
+        )
+    assert stored(app, user).failed_logins == 2
+
+
+def test_a_code_used_while_it_signs_in_elsewhere_is_refused(app: Flask, clock: Clock) -> None:
+    user = make_staff(app)
+    client, token = at_code_stage(app, user)
+    code = totp_code(app, user, clock())
+    step = totp.matching_step(stored(app, user).totp_secret, code, clock(), None)
+    data = {"code": code, "csrf_token": token}
+    with while_held(app, lambda: client.post("/auth/verify", data=data)) as held:
+        lock_account(held.first, user)
+        held.first.execute(
+            update(StaffUser).where(StaffUser.id == user.id).values(totp_last_step=step)
+        )
+    assert "That code is not right" in held.answers[0].text
+
+
+def test_a_recovery_code_used_while_it_signs_in_elsewhere_is_refused(app: Flask) -> None:
+    user = make_staff(app)
+    with app.app_context():
+        codes = service.replace_recovery_codes(db.session.get(StaffUser, user.id))
+        db.session.commit()
+    client, token = at_code_stage(app, user)
+    data = {"code": codes[0], "csrf_token": token}
+    with while_held(app, lambda: client.post("/auth/verify", data=data)) as held:
+        lock_account(held.first, user)
+        held.first.execute(
+            update(RecoveryCode)
+            .where(RecoveryCode.code_hash == totp.hash_recovery_code(codes[0]))
+            .values(used_at=service.now())
+        )
+    assert "That code is not right" in held.answers[0].text
