@@ -8,44 +8,15 @@ would sign in twice.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Connection, select, update
-from werkzeug.test import TestResponse
 
 from app.auth import service, totp
 from app.extensions import db
 from app.models import RecoveryCode, StaffUser
 from tests.conftest import STAFF_PASSWORD, Clock, form_token, make_staff, totp_code
-
-
-@dataclass
-class Held:
-    """The first attempt's transaction, and the second attempt's answer once it is in."""
-
-    first: Connection
-    answers: list[TestResponse] = field(default_factory=list)
-
-
-@contextmanager
-def while_held(app: Flask, send: Callable[[], TestResponse]) -> Iterator[Held]:
-    """Yields a transaction for the test to do what a first attempt does; then ``send`` runs
-    in a thread, must still be waiting after half a second, and the transaction commits."""
-    with app.app_context(), db.engine.connect() as first:
-        held = Held(first)
-        yield held
-        second = threading.Thread(target=lambda: held.answers.append(send()))
-        second.start()
-        time.sleep(0.5)
-        assert second.is_alive()  # waiting for the first attempt
-        first.commit()
-    second.join(30)
+from tests.held import while_held
 
 
 def lock_account(first: Connection, user: StaffUser) -> None:

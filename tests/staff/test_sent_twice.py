@@ -9,8 +9,6 @@ reading the submission's status under a lock.
 from __future__ import annotations
 
 import re
-import threading
-import time
 from types import SimpleNamespace
 
 import pytest
@@ -25,6 +23,7 @@ from app.models import AuditEvent, Clearance, Note, StatusChange, Submission
 from app.staff import service
 from tests.builders import make_submission
 from tests.conftest import hidden_fields, sign_in
+from tests.held import while_held
 
 
 @pytest.fixture
@@ -114,22 +113,12 @@ def test_a_copy_sent_while_the_first_is_being_stored_is_stored_once(
     page = f"/staff/submissions/{made.reference}"
     form = {**hidden_fields(desk, page, f"{page}/notes"), "body": "Booked Tuesday."}
     first = {"submission_id": made.id, "staff_id": front_desk.id, "body": form["body"]}
-    answers = []
-    with app.app_context(), db.engine.connect() as other:
+    with while_held(app, lambda: desk.post(f"{page}/notes", data=form)) as held:
         # The first copy is being stored, not yet committed, when the second arrives: the second
-        # waits for it (SQLite's write lock, or PostgreSQL's unique index) and then finds it.
-        other.execute(insert(Note).values(**first, form_key=form["form_key"]))
-        copy = threading.Thread(
-            target=lambda: answers.append(
-                desk.post(f"{page}/notes", data=form, follow_redirects=True)
-            )
-        )
-        copy.start()
-        time.sleep(0.5)
-        assert copy.is_alive()  # waiting for the first copy's transaction
-        other.commit()
-    copy.join(30)
-    assert "This note was already added." in answers[0].text
+        # waits for it (SQLite's write lock, or PostgreSQL's row lock) and then finds it.
+        held.first.execute(insert(Note).values(**first, form_key=form["form_key"]))
+    assert held.answers[0].status_code == 302
+    assert "This note was already added." in desk.get(page).text
     assert count(app, Note) == 1
 
 
@@ -146,13 +135,14 @@ def test_a_status_change_sent_while_another_is_being_stored_is_not_repeated(
     made = make_submission(app)
     page = f"/staff/submissions/{made.reference}"
     form = {**hidden_fields(desk, page, f"{page}/status"), "status": "contacted"}
-    answers = []
-    with app.app_context(), db.engine.connect() as other:
+    with while_held(app, lambda: desk.post(f"{page}/status", data=form)) as held:
         # The first copy is being stored: the status changed and its record written, not yet
         # committed. The second must wait for it and then find the status already set, on
         # PostgreSQL (a row lock) as on SQLite (the write lock).
-        other.execute(update(Submission).where(Submission.id == made.id).values(status="contacted"))
-        other.execute(
+        held.first.execute(
+            update(Submission).where(Submission.id == made.id).values(status="contacted")
+        )
+        held.first.execute(
             insert(StatusChange).values(
                 submission_id=made.id,
                 staff_id=front_desk.id,
@@ -160,14 +150,6 @@ def test_a_status_change_sent_while_another_is_being_stored_is_not_repeated(
                 to_status="contacted",
             )
         )
-        copy = threading.Thread(
-            target=lambda: answers.append(desk.post(f"{page}/status", data=form))
-        )
-        copy.start()
-        time.sleep(0.5)
-        assert copy.is_alive()
-        other.commit()
-    copy.join(30)
-    assert answers[0].status_code == 302
+    assert held.answers[0].status_code == 302
     assert count(app, StatusChange) == 1
     assert audited(app, "submission.status") == 0  # only the copy went through the app
