@@ -83,10 +83,16 @@ def _create_account(form: NewAccountForm) -> StaffUser | None:
     return user
 
 
-def _account_or_404(staff_id: int) -> StaffUser:
-    if staff_id >= 2**63:  # the URL converter takes any size; the database does not
+def _storable(staff_id: int) -> int:
+    """``staff_id``, or a 404 when no account could have it: the URL converter takes any size,
+    the database's ids do not."""
+    if staff_id >= 2**63:
         abort(404)
-    return db.get_or_404(StaffUser, staff_id)
+    return staff_id
+
+
+def _account_or_404(staff_id: int) -> StaffUser:
+    return db.get_or_404(StaffUser, _storable(staff_id))
 
 
 @bp.get("/accounts/<int:staff_id>")
@@ -105,8 +111,24 @@ def account(staff_id: int) -> ResponseReturnValue:
 
 
 def _target(staff_id: int, *, refuse_self: bool) -> StaffUser | None:
-    """The account to act on, or None (with a message) when the request must be refused."""
-    user = _account_or_404(staff_id)
+    """The account to act on, or None (with a message) when the request must be refused.
+
+    The account and the admin's own are read again under row locks, in id order, so that two
+    admins acting on each other at once take turns (without deadlock) and the second sees the
+    first's change: an admin just demoted or disabled by another can no longer act (on
+    PostgreSQL; on SQLite the transaction's write lock does the same). Without it, two admins
+    could each remove the other's access at the same moment and leave the clinic without one.
+    """
+    me = g.staff_user.id
+    ids = {_storable(staff_id), me}
+    query = select(StaffUser).where(StaffUser.id.in_(ids)).order_by(StaffUser.id)
+    locked = db.session.scalars(query.with_for_update().execution_options(populate_existing=True))
+    accounts = {row.id: row for row in locked}
+    if not (accounts[me].is_active and accounts[me].role == "admin"):
+        abort(403)
+    user = accounts.get(staff_id)
+    if user is None:
+        abort(404)
     if refuse_self and user.id == g.staff_user.id:
         flash(
             _(

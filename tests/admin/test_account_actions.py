@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import RecoveryCode
+from app.models import RecoveryCode, StaffUser
 from tests.admin import ADMIN_ADDRESS, events, post_form, stored
 from tests.conftest import STAFF_PASSWORD, make_staff, sign_in
+from tests.held import while_held
 
 GENERIC_FAILURE = "The email address or password is not right"
 
@@ -208,3 +209,28 @@ def test_own_sign_out_everywhere_keeps_this_browser(
     assert other_browser.get("/admin/accounts").headers["Location"] == "/auth/login"
     assert admin_client.get("/admin/audit").status_code == 200
     assert the_event(app, "staff.sign_out_everywhere", admin) == {"staff_id": admin.id}
+
+
+@pytest.mark.parametrize(("action", "data"), [("role", {"role": "clinician"}), ("disable", {})])
+def test_two_admins_acting_on_each_other_at_once_leave_one_admin(
+    app: Flask, admin_client: FlaskClient, admin, action: str, data: dict[str, str]
+) -> None:
+    other = make_staff(app, "admin", email="second-admin@clinic.example")
+    other_client = app.test_client()
+    sign_in(other_client, app, other)
+    url = f"/admin/accounts/{admin.id}/{action}"
+    with while_held(app, lambda: post_form(other_client, url, data)) as held:
+        # The first admin's change to the other is being stored (both accounts' rows taken in
+        # id order, as every action takes them) when the other's change to the first arrives.
+        rows = select(StaffUser.id).where(StaffUser.id.in_([admin.id, other.id]))
+        held.first.execute(rows.order_by(StaffUser.id).with_for_update())
+        change = {"role": "clinician"} if action == "role" else {"is_active": False}
+        held.first.execute(update(StaffUser).where(StaffUser.id == other.id).values(**change))
+    # Refused by the action's own check once it has the rows, or (a disabled account, when the
+    # sign-in check itself had to wait, as on SQLite) sent to sign in again.
+    answer = held.answers[0]
+    assert (answer.status_code, answer.headers.get("Location")) in {
+        (403, None),
+        (302, "/auth/login"),
+    }
+    assert (stored(app, admin.id).role, stored(app, admin.id).is_active) == ("admin", True)
