@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 from typing import Any
 
 from flask import current_app, session
@@ -37,6 +38,9 @@ _SUBMIT_ATTEMPTS = 3
 _DRAFT_BY_HASH = select(Draft).where(
     Draft.token_hash == bindparam("token_hash"), Draft.expires_at > bindparam("now")
 )
+# A POST's read: two copies of one step (a double click), or two tabs, take turns on the draft
+# (PostgreSQL's row lock; on SQLite a POST's transaction already holds the write lock).
+_DRAFT_BY_HASH_TO_CHANGE = _DRAFT_BY_HASH.with_for_update()
 _SUBMISSION_BY_KEY = select(Submission).where(Submission.idempotency_key == bindparam("key"))
 
 
@@ -71,12 +75,14 @@ def session_token() -> str | None:
     return session.get(DRAFT_KEY) or session.get(RESULT_KEY)
 
 
-def load_draft() -> Draft | None:
-    """This browser's unexpired draft, if any."""
+def load_draft(*, to_change: bool = False) -> Draft | None:
+    """This browser's unexpired draft, if any; ``to_change``: locked until the commit, so that
+    a request that may change it sees what another one changing it stored."""
     token = session.get(DRAFT_KEY)
     if not token:
         return None
-    return db.session.scalar(_DRAFT_BY_HASH, {"token_hash": token_hash(token), "now": utcnow()})
+    query = _DRAFT_BY_HASH_TO_CHANGE if to_change else _DRAFT_BY_HASH
+    return db.session.scalar(query, {"token_hash": token_hash(token), "now": utcnow()})
 
 
 def first_incomplete(answers: dict[str, Any]) -> str | None:
@@ -94,15 +100,33 @@ def save_step(draft: Draft | None, step_id: str, answers: dict[str, Any]) -> Dra
         # Expired drafts go as new ones start, so unfinished answers never outlive DRAFT_TTL
         # by long, even without the purge command (the index on expires_at keeps this cheap).
         db.session.execute(delete(Draft).where(Draft.expires_at <= now))
-        ensure_draft_token()
-        draft = Draft(token_hash=token_hash(session[DRAFT_KEY]), answers={}, created_at=now)
-        db.session.add(draft)
+        draft = _start_draft(now)
     draft.answers = {**draft.answers, **answers}  # a new dict, so the JSON change is seen
     draft.expires_at = now + current_app.config["DRAFT_TTL"]
     if step_id == "contact":
         draft.consented_at = now
         draft.consent_locale = str(get_locale())
     db.session.commit()
+    return draft
+
+
+def _start_draft(now: datetime) -> Draft:
+    """A new draft for this browser; or, when a copy of this request (a double click) started
+    it meanwhile, that one, locked. Only PostgreSQL lets both copies look before either stores:
+    the unique token refuses the second insert, inside a savepoint, and it reads the first's."""
+    ensure_draft_token()
+    expires_at = now + current_app.config["DRAFT_TTL"]
+    draft = Draft(
+        token_hash=token_hash(session[DRAFT_KEY]), answers={}, created_at=now, expires_at=expires_at
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(draft)
+    except IntegrityError:
+        started = load_draft(to_change=True)
+        if started is None:
+            raise  # not a copy's draft after all
+        return started
     return draft
 
 

@@ -100,7 +100,7 @@ def save_step(step_id: str) -> ResponseReturnValue:
     # lock, which every other patient's POST waits for until this one commits.
     form = FORMS[step_id]()
     valid = form.validate()
-    draft = service.load_draft()
+    draft = service.load_draft(to_change=True)
     if reachable := _ahead(step_id, draft.answers if draft else {}):
         return redirect(url_for(".step", step_id=reachable))
     # A copy of a POST that already ended the questionnaire (a double click, or a form sent
@@ -154,7 +154,7 @@ def submit() -> ResponseReturnValue:
     """Store the submission once, however often this POST arrives, then show the result."""
     form = FlaskForm()
     valid = form.validate()  # before the first query, as in ``save_step``
-    draft = service.load_draft()
+    draft = service.load_draft(to_change=True)
     if draft is None and service.already_sent() is not None:  # a copy of this POST
         return redirect(url_for(".result"))
     if draft is None or service.first_incomplete(draft.answers) is not None:
