@@ -1,12 +1,15 @@
-"""Database plumbing: UTC timestamps on every engine, and SQLite set up for durability."""
+"""Database plumbing: UTC timestamps on every engine, SQLite set up for durability, and the
+session helpers requests share."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
 
 
@@ -98,3 +101,24 @@ def begin_single_reads(session: Any) -> None:
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     else:
         begin_read_only(session)
+
+
+Row = TypeVar("Row")
+
+
+def add_unless_taken(session: Any, row: Row, taken: Callable[[], Row | None]) -> Row:
+    """Add ``row`` to ``session``, or return the stored row that a unique constraint says it
+    repeats (``taken`` finds it), for a copy of a request that arrived at the same moment.
+
+    The insert runs in a savepoint, so the request's transaction stays usable when it is
+    refused; when ``taken`` finds nothing, another constraint refused it and the error stands.
+    """
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        stored = taken()
+        if stored is None:
+            raise
+        return stored
+    return row

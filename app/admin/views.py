@@ -129,7 +129,7 @@ def _target(staff_id: int, *, refuse_self: bool) -> StaffUser | None:
     user = accounts.get(staff_id)
     if user is None:
         abort(404)
-    if refuse_self and user.id == g.staff_user.id:
+    if refuse_self and user.id == me:
         flash(
             _(
                 "You cannot disable, demote or reset your own account, so that the clinic always "

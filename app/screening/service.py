@@ -17,7 +17,7 @@ from flask_babel import get_locale
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
-from app.database import utcnow
+from app.database import add_unless_taken, utcnow
 from app.extensions import db
 from app.models import AuditEvent, Draft, Submission
 from app.screening.questions import (
@@ -112,22 +112,14 @@ def save_step(draft: Draft | None, step_id: str, answers: dict[str, Any]) -> Dra
 
 def _start_draft(now: datetime) -> Draft:
     """A new draft for this browser; or, when a copy of this request (a double click) started
-    it meanwhile, that one, locked. Only PostgreSQL lets both copies look before either stores:
-    the unique token refuses the second insert, inside a savepoint, and it reads the first's."""
+    it meanwhile, that one, locked. Only PostgreSQL lets both copies look before either stores;
+    the unique token then refuses the second insert."""
     ensure_draft_token()
     expires_at = now + current_app.config["DRAFT_TTL"]
     draft = Draft(
         token_hash=token_hash(session[DRAFT_KEY]), answers={}, created_at=now, expires_at=expires_at
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(draft)
-    except IntegrityError:
-        started = load_draft(to_change=True)
-        if started is None:
-            raise  # not a copy's draft after all
-        return started
-    return draft
+    return add_unless_taken(db.session, draft, lambda: load_draft(to_change=True))
 
 
 def safety_stop(answers: dict[str, Any]) -> Decision | None:

@@ -7,9 +7,9 @@ the action and its audit record are stored together or not at all.
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app import audit
+from app.database import add_unless_taken
 from app.extensions import db
 from app.models import Clearance, Note, StaffUser, StatusChange, Submission
 
@@ -57,18 +57,10 @@ def change_status(submission: Submission, staff: StaffUser, status: str) -> bool
 
 def _append_once(record: Note | Clearance) -> bool:
     """Add ``record``, made from a form carrying a one-time key (``OnceOnlyForm``); False, with
-    nothing added, when a record from that same form is already stored. A savepoint keeps the
-    request's transaction usable when a copy sent at the same moment wins the unique key."""
+    nothing added, when a record from that same form is already stored."""
     kind = type(record)
-    try:
-        with db.session.begin_nested():
-            db.session.add(record)
-    except IntegrityError:
-        stored = db.session.scalar(select(kind.id).where(kind.form_key == record.form_key))
-        if stored is None:
-            raise  # another constraint: not a copy of the same form
-        return False
-    return True
+    by_key = select(kind).where(kind.form_key == record.form_key)
+    return add_unless_taken(db.session, record, lambda: db.session.scalar(by_key)) is record
 
 
 def add_note(submission: Submission, staff: StaffUser, body: str, form_key: str) -> bool:
