@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from app.auth import passwords, totp
 from app.auth.sessions import now
 from app.extensions import db
-from app.models import RecoveryCode, StaffUser
+from app.models import RecoveryCode, StaffSession, StaffUser
 
 
 def find_user(email: str) -> StaffUser | None:
@@ -90,6 +90,21 @@ def check_second_factor(user: StaffUser, code: str) -> str | None:
         recovery.used_at = now()
         return "recovery_code"
     return None
+
+
+def enrolment_secret(row: StaffSession) -> str:
+    """The authenticator secret this sign-in is setting up, made the first time it is needed.
+
+    Made under the session row's lock (read again ``FOR UPDATE`` when it has none yet), so two
+    tabs opening the enrolment page at once show the same secret: otherwise the one whose secret
+    was overwritten would show a QR code whose codes are never accepted.
+    """
+    if not row.pending_secret:
+        db.session.refresh(row, with_for_update=True)
+        if not row.pending_secret:
+            row.pending_secret = totp.new_secret()
+        db.session.commit()
+    return row.pending_secret
 
 
 def replace_recovery_codes(user: StaffUser) -> list[str]:

@@ -101,23 +101,19 @@ def enrol() -> ResponseReturnValue:
     if row is None:
         return redirect(url_for(".login"))
     user = service.for_attempt(row.user) if request.method == "POST" else row.user
-    if not row.pending_secret:
-        row.pending_secret = totp.new_secret()
-        db.session.commit()
+    secret = service.enrolment_secret(row)
     form = CodeForm()
     if form.validate_on_submit():
-        step = totp.matching_step(row.pending_secret, form.code.data, sessions.now(), None)
+        step = totp.matching_step(secret, form.code.data, sessions.now(), None)
         if step is not None:
-            user.totp_secret, user.totp_last_step = row.pending_secret, step
+            user.totp_secret, user.totp_last_step = secret, step
             codes = service.replace_recovery_codes(user)
             audit.record("auth.second_factor_enrolled", staff_id=user.id)
             _complete_sign_in(user, "totp")
             return render_template("auth/recovery_codes.html", codes=codes, next_url=_home(user))
         form.code.errors.append(_("That code is not right. Check the app and try again."))
-    uri = totp.provisioning_uri(row.pending_secret, user.email, current_app.config["CLINIC_NAME"])
-    return render_template(
-        "auth/enrol.html", form=form, qr=totp.qr_svg(uri), secret=row.pending_secret
-    )
+    uri = totp.provisioning_uri(secret, user.email, current_app.config["CLINIC_NAME"])
+    return render_template("auth/enrol.html", form=form, qr=totp.qr_svg(uri), secret=secret)
 
 
 def _complete_sign_in(user: StaffUser, method: str) -> None:

@@ -3,7 +3,7 @@
 Each test holds a transaction doing what a first attempt does, uncommitted, and sends a second
 attempt meanwhile: it must wait, then see what the first stored. Without that, parallel guesses
 would each be counted from the same old count (more tries before the lockout), and one code
-would sign in twice.
+would sign in twice; and two tabs enrolling at once would show two different secrets.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import Connection, select, update
 
 from app.auth import service, totp
 from app.extensions import db
-from app.models import RecoveryCode, StaffUser
+from app.models import RecoveryCode, StaffSession, StaffUser
 from tests.conftest import STAFF_PASSWORD, Clock, form_token, make_staff, totp_code
 from tests.held import while_held
 
@@ -86,3 +86,28 @@ def test_a_recovery_code_used_while_it_signs_in_elsewhere_is_refused(app: Flask)
             .values(used_at=service.now())
         )
     assert "That code is not right" in held.answers[0].text
+
+
+def test_two_tabs_opening_the_enrolment_page_show_the_same_secret(app: Flask) -> None:
+    user = make_staff(app, enrolled=False)
+    client = app.test_client()
+    client.post(
+        "/auth/login",
+        data={
+            "email": user.email,
+            "password": STAFF_PASSWORD,
+            "csrf_token": form_token(client, "/auth/login"),
+        },
+    )
+    secret = totp.new_secret()
+    with while_held(app, lambda: client.get("/auth/enrol")) as held:
+        # The other tab, first: it takes the session row and stores its secret.
+        held.first.execute(
+            update(StaffSession)
+            .where(StaffSession.staff_id == user.id, StaffSession.revoked_at.is_(None))
+            .values(pending_secret=secret)
+        )
+    assert secret in held.answers[0].text
+    with app.app_context():
+        rows = db.session.scalars(select(StaffSession.pending_secret)).all()
+    assert rows == [secret]
