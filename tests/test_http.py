@@ -43,7 +43,7 @@ def assert_secure_headers(response: TestResponse, *, hsts: bool) -> None:
     assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"
     assert ("Strict-Transport-Security" in headers) is hsts
 
 
