@@ -27,7 +27,7 @@ from sqlalchemy import insert, select
 from app import audit
 from app.database import utcnow
 from app.extensions import db
-from app.models import STATUSES, Submission
+from app.models import STATUSES, Submission, attention
 from app.screening.catalogue import NONE_CODE, SCALE_MAX, SCALE_MIN, Kind, Question
 from app.screening.questions import (
     CLINICAL_QUESTIONS,
@@ -35,9 +35,8 @@ from app.screening.questions import (
     QUESTIONNAIRE_VERSION,
     SAFETY,
 )
-from app.screening.rules import SAFETY_STOP_OUTCOMES, Outcome, evaluate
+from app.screening.rules import SAFETY_STOP_OUTCOMES, evaluate
 from app.screening.service import new_reference
-from app.staff.service import CLOSED_STATUSES
 
 CHUNK = 1000  # rows per INSERT
 MAX_COUNT = 1_000_000
@@ -168,13 +167,6 @@ def _contact(rng: random.Random, locale: str) -> dict[str, Any]:
     }
 
 
-def _needs_attention(stop: bool, outcome: Outcome, status: str) -> bool:
-    """Pinned as app.staff.service.refresh_attention keeps it (no clearances exist here)."""
-    if stop:
-        return status == "new"
-    return outcome is Outcome.CLINICIAN_REVIEW and status not in CLOSED_STATUSES
-
-
 def demo_row(rng: random.Random, now: datetime) -> dict[str, Any]:
     """One submission's column values (without reference and idempotency key)."""
     created_at = now - timedelta(seconds=rng.uniform(0, HISTORY_DAYS * 86400))
@@ -200,7 +192,7 @@ def demo_row(rng: random.Random, now: datetime) -> dict[str, Any]:
         "answers": answers,
         "status": status,
         "is_safety_stop": stop,
-        "needs_attention": _needs_attention(stop, decision.outcome, status),
+        "attention": attention(decision.outcome.value, stop, status, cleared=False),
         "full_name": None,
         "email": None,
         "phone": None,

@@ -13,6 +13,7 @@ import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Select, tuple_
@@ -68,9 +69,12 @@ def _parse(kind: type, text: str) -> Any:
         moment = datetime.fromisoformat(text)
         if moment.tzinfo is None:
             raise ValueError(text)
-        return moment
+        try:  # an offset that carries it past year 1 or 9999 cannot be stored or compared
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(text) from None
     number = int(text)
-    if not 0 < number < 2**63:
+    if not 0 <= number < 2**63:
         raise ValueError(text)
     return number
 
@@ -79,6 +83,7 @@ def _past(
     session: Session,
     query: Select[Any],
     columns: Sequence[InstrumentedAttribute[Any]],
+    leading: Sequence[Any] | None,
     bound: Key | None,
     descending: bool,
     limit: int,
@@ -86,21 +91,21 @@ def _past(
     """Up to ``limit`` rows of ``query`` strictly past ``bound`` (all rows if None), in the
     order of ``columns``, descending or ascending.
 
-    A leading boolean column is read one run at a time (true then false, or the reverse), each
-    run with ``column = value``: the database then range-scans an index ``(..., flag, rest)``
-    on the rest of the key, so that a page stays cheap when a date range or a cursor bounds the
-    rest, instead of scanning past every row of the other run.
+    With ``leading`` (every value the first column can hold, highest first), that column is read
+    one value at a time, each run with ``column = value``: the database then range-scans an
+    index ``(..., first, rest)`` on the rest of the key, so that a page stays cheap when a date
+    range or a cursor bounds the rest, instead of scanning past every row of the other runs.
     """
-    head, rest = columns[0], columns[1:]
-    if head.type.python_type is not bool or not rest:
+    if leading is None:
         runs: list[tuple[Any, ...]] = [(None, columns, bound)]
     else:
-        flags = (True, False) if descending else (False, True)
+        head, rest = columns[0], columns[1:]
+        values = list(leading) if descending else list(reversed(leading))
         if bound is not None:
-            flags = flags[flags.index(bound[0]) :]
+            values = values[values.index(bound[0]) :]
         runs = [
-            (head == flag, rest, bound[1:] if bound is not None and flag == bound[0] else None)
-            for flag in flags
+            (head == value, rest, bound[1:] if bound is not None and value == bound[0] else None)
+            for value in values
         ]
     rows: list[Any] = []
     for condition, order, edge in runs:
@@ -123,19 +128,25 @@ def newest_first(
     after: str | None,
     before: str | None,
     size: int,
+    leading: Sequence[Any] | None = None,
 ) -> Page:
     """The page of ``query`` after cursor ``after`` (or before ``before``; the first page if
     neither), ordered by ``columns`` descending. ``columns`` must end with a unique column;
-    a leading boolean column is read a run at a time (see ``_past``)."""
+    with ``leading``, the first column is read one of those values at a time (see ``_past``)."""
     kinds = [column.type.python_type for column in columns]
 
     def key_of(row: Any) -> Key:
         return tuple(getattr(row, column.key) for column in columns)
 
-    before_key = decode_cursor(before, kinds)
-    after_key = None if before_key else decode_cursor(after, kinds)
+    def cursor_key(cursor: str | None) -> Key | None:
+        key = decode_cursor(cursor, kinds)
+        return None if key is None or (leading is not None and key[0] not in leading) else key
+
+    before_key = cursor_key(before)
+    after_key = None if before_key else cursor_key(after)
+    past = partial(_past, session, query, columns, leading)
     if before_key is not None:
-        rows = _past(session, query, columns, before_key, descending=False, limit=size + 1)
+        rows = past(before_key, descending=False, limit=size + 1)
         more_before = len(rows) > size
         rows = rows[:size][::-1]
         return Page(
@@ -143,7 +154,7 @@ def newest_first(
             next_cursor=encode_cursor(key_of(rows[-1])) if rows else None,
             previous_cursor=encode_cursor(key_of(rows[0])) if rows and more_before else None,
         )
-    rows = _past(session, query, columns, after_key, descending=True, limit=size + 1)
+    rows = past(after_key, descending=True, limit=size + 1)
     more_after = len(rows) > size
     rows = rows[:size]
     return Page(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, event
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
@@ -21,11 +21,30 @@ OUTCOMES = (
 )
 STATUSES = ("new", "contacted", "booked", "referred", "declined", "closed")
 ROLES = ("front_desk", "clinician", "admin")
+# Statuses that end the follow-up: a clinician review still waiting for its clearance decision
+# stops waiting when the case is closed one of these ways.
+CLOSED_STATUSES = frozenset({"booked", "referred", "declined", "closed"})
+# How urgently a submission that waits for someone needs them, by outcome: the staff queue pins
+# waiting submissions on top, most urgent first. 0: not waiting.
+ATTENTION_RANK = {"emergency": 3, "see_doctor": 2, "clinician_review": 1}
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
     quoted = ", ".join(f"'{v}'" for v in values)
     return f"{column} IN ({quoted})"
+
+
+def attention(outcome: str, is_safety_stop: bool, status: str, cleared: bool) -> int:
+    """How urgently a submission waits for someone: its ``ATTENTION_RANK`` while it waits, else 0.
+
+    A safety stop waits until someone moves it on from ``new``. A clinician review waits until a
+    clinician records a clearance decision (``cleared``), or the case is closed another way.
+    """
+    if is_safety_stop:
+        waiting = status == "new"
+    else:
+        waiting = outcome == "clinician_review" and not cleared and status not in CLOSED_STATUSES
+    return ATTENTION_RANK.get(outcome, 0) if waiting else 0
 
 
 class Draft(db.Model):
@@ -51,17 +70,17 @@ class Submission(db.Model):
     __table_args__ = (
         CheckConstraint(_one_of("outcome", OUTCOMES), name="outcome"),
         CheckConstraint(_one_of("status", STATUSES), name="status"),
-        # The queue's order: pinned first, then newest (keyset pagination on these columns),
-        # read one run of needs_attention at a time (app.keyset), so that each filter and any
-        # combination of them, with or without a date range, is a range scan of one index.
-        Index("ix_submission_queue", "needs_attention", "created_at", "id"),
-        Index("ix_submission_outcome_queue", "outcome", "needs_attention", "created_at", "id"),
-        Index("ix_submission_status_queue", "status", "needs_attention", "created_at", "id"),
+        # The queue's order: most urgent first, then newest (keyset pagination on these
+        # columns), read one value of attention at a time (app.keyset), so that each filter and
+        # any combination of them, with or without a date range, is a range scan of one index.
+        Index("ix_submission_queue", "attention", "created_at", "id"),
+        Index("ix_submission_outcome_queue", "outcome", "attention", "created_at", "id"),
+        Index("ix_submission_status_queue", "status", "attention", "created_at", "id"),
         Index(
             "ix_submission_outcome_status_queue",
             "outcome",
             "status",
-            "needs_attention",
+            "attention",
             "created_at",
             "id",
         ),
@@ -90,9 +109,13 @@ class Submission(db.Model):
     # sha256 of the browser's draft token: a resent final POST finds this row instead of
     # creating a second one.
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
-    # Pinned at the top of the staff queue: a safety stop or a clinician review that nobody
-    # has handled yet (kept up to date by app.staff.service).
-    needs_attention: Mapped[bool] = mapped_column(default=False)
+    # Pinned at the top of the staff queue, most urgent first, while it waits for someone:
+    # see ``attention()`` (kept up to date by app.staff.service.refresh_attention).
+    attention: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.attention > 0
 
 
 class StaffUser(db.Model):

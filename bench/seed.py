@@ -27,9 +27,8 @@ from sqlalchemy import Engine, create_engine, func, select
 
 from app.database import utcnow
 from app.demo import demo_row
-from app.models import STATUSES, Submission
+from app.models import STATUSES, Submission, attention
 from app.screening.service import REFERENCE_ALPHABET
-from app.staff.service import CLOSED_STATUSES
 
 POOL_SIZE = 2000  # distinct answer sets
 CHUNK = 20_000  # rows per executemany or COPY batch, committed one at a time
@@ -67,7 +66,7 @@ COLUMNS = (
     "status",
     "is_safety_stop",
     "idempotency_key",
-    "needs_attention",
+    "attention",
 )
 _REFERENCE_SPACE = len(REFERENCE_ALPHABET) ** 8
 # A multiplier coprime with 30^8 spreads consecutive numbers over the whole code space.
@@ -89,14 +88,13 @@ def reference_for(number: int) -> str:
 class _Template:
     """One pooled answer set, with its JSON encoded once."""
 
-    __slots__ = ("answers", "consented", "reasons", "review", "row", "stop")
+    __slots__ = ("answers", "consented", "reasons", "row", "stop")
 
     def __init__(self, row: dict[str, Any]) -> None:
         self.row = row
         self.reasons = json.dumps(row["reasons"])
         self.answers = json.dumps(row["answers"])
         self.stop = row["is_safety_stop"]
-        self.review = row["outcome"] == "clinician_review"
         self.consented = row["consented_at"] is not None
 
 
@@ -104,10 +102,10 @@ def _pool(rng: random.Random, now: datetime) -> list[_Template]:
     return [_Template(demo_row(rng, now)) for _ in range(POOL_SIZE)]
 
 
-def _pinned(template: _Template, status: str, age: timedelta, rng: random.Random) -> bool:
-    """The rule of ``app.staff.service.refresh_attention``, with old reviews mostly cleared."""
-    rule = status == "new" if template.stop else template.review and status not in CLOSED_STATUSES
-    return rule and (age < HANDLED_AFTER or rng.random() < FORGOTTEN_RATE)
+def _attention(template: _Template, status: str, age: timedelta, rng: random.Random) -> int:
+    """The rank of ``app.models.attention``, with old ones mostly handled."""
+    rank = attention(template.row["outcome"], template.stop, status, cleared=False)
+    return rank if rank and (age < HANDLED_AFTER or rng.random() < FORGOTTEN_RATE) else 0
 
 
 def rows(count: int, first_number: int, rng: random.Random, sqlite: bool) -> Iterator[tuple]:
@@ -127,7 +125,7 @@ def rows(count: int, first_number: int, rng: random.Random, sqlite: bool) -> Ite
         created_at = now - age
         weights = recent_weights if age < RECENT else old_weights
         status = rng.choices(STATUSES, weights)[0]
-        pinned = _pinned(template, status, age, rng)
+        rank = _attention(template, status, age, rng)
         row = template.row
         consented_at = (
             stamp(created_at - timedelta(seconds=rng.uniform(20, 600)))
@@ -154,7 +152,7 @@ def rows(count: int, first_number: int, rng: random.Random, sqlite: bool) -> Ite
             status,
             int(template.stop) if sqlite else template.stop,
             secrets.token_hex(32),
-            int(pinned) if sqlite else pinned,
+            rank,
         )
 
 

@@ -44,7 +44,7 @@ def make_submission(app: Flask, *, minutes_ago: float = 0, **overrides: Any) -> 
         "status": "new",
         "is_safety_stop": False,
         "idempotency_key": secrets.token_hex(32),
-        "needs_attention": False,
+        "attention": 0,
     }
     values.update(overrides)
     with app.app_context():

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.demo import demo_data_command
 from app.extensions import db
-from app.models import AuditEvent, Submission
+from app.models import ATTENTION_RANK, AuditEvent, Submission
 from app.screening.questions import CLINICAL_QUESTIONS, SAFETY
 from app.screening.rules import evaluate
 from tests.conftest import make_app
@@ -43,11 +43,12 @@ def test_creates_valid_submissions_judged_by_the_rules(app: Flask, runner: Flask
         assert REFERENCE.match(row.reference)
         assert len(row.idempotency_key) == 64
         assert row.locale in ("en", "fr_CA")
-        assert row.needs_attention == (
+        waiting = (
             row.status == "new"
             if row.is_safety_stop
             else row.outcome == "clinician_review" and row.status in ("new", "contacted")
         )
+        assert row.attention == (ATTENTION_RANK[row.outcome] if waiting else 0)
     assert len({row.reference for row in rows}) == 50
     assert len({row.idempotency_key for row in rows}) == 50
     outcomes = Counter(row.outcome for row in rows)

@@ -41,6 +41,9 @@ def test_naive_time_and_out_of_range_ids_are_refused() -> None:
     assert decode_cursor(raw("1|2026-11-24T16:00:00|3"), KINDS) is None
     assert decode_cursor(raw(f"1|2026-11-24T16:00:00+00:00|{2**63}"), KINDS) is None
     assert decode_cursor(raw("2|2026-11-24T16:00:00+00:00|3"), KINDS) is None
+    # Valid offsets at the ends of the calendar, out of range once in UTC.
+    assert decode_cursor(raw("1|0001-01-01T00:00:00+14:00|3"), KINDS) is None
+    assert decode_cursor(raw("1|9999-12-31T23:59:59-14:00|3"), KINDS) is None
 
 
 @pytest.mark.parametrize(

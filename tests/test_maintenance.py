@@ -32,7 +32,7 @@ from tests.conftest import Clock, make_staff
 MIN_INSERTS = 200
 INSERT = (
     "INSERT INTO submission (reference, created_at, locale, questionnaire_version, rules_version,"
-    " outcome, reasons, answers, status, is_safety_stop, idempotency_key, needs_attention)"
+    " outcome, reasons, answers, status, is_safety_stop, idempotency_key, attention)"
     " VALUES (?, '2026-01-01 00:00:00.000000', 'en', '2026.1', '2026.1', 'suggest_consult',"
     " '[]', '{}', 'new', 0, ?, 0)"
 )

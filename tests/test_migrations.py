@@ -86,6 +86,8 @@ def test_queue_order_is_back_filled_for_existing_submissions(empty_app: Flask) -
         rows = {
             "IMS-AAAA-AAAA": ("emergency", "new", True),
             "IMS-BBBB-BBBB": ("clinician_review", "new", False),
+            "IMS-EEEE-EEEE": ("see_doctor", "new", True),
+            "IMS-FFFF-FFFF": ("see_doctor", "contacted", True),
             "IMS-CCCC-CCCC": ("clinician_review", "closed", False),
             "IMS-DDDD-DDDD": ("suggest_consult", "new", False),
         }
@@ -94,15 +96,29 @@ def test_queue_order_is_back_filled_for_existing_submissions(empty_app: Flask) -
                 insert, {"ref": ref, "outcome": outcome, "status": status, "stop": stop}
             )
         db.session.commit()
-        upgrade(directory=str(MIGRATIONS))
+        upgrade(directory=str(MIGRATIONS), revision="0004")
         pinned = dict(
             db.session.execute(text("SELECT reference, needs_attention FROM submission")).all()
         )
-    assert {ref: bool(v) for ref, v in pinned.items()} == {
-        "IMS-AAAA-AAAA": True,
-        "IMS-BBBB-BBBB": True,
-        "IMS-CCCC-CCCC": False,
-        "IMS-DDDD-DDDD": False,
+        assert {ref: bool(v) for ref, v in pinned.items()} == {
+            "IMS-AAAA-AAAA": True,
+            "IMS-BBBB-BBBB": True,
+            "IMS-CCCC-CCCC": False,
+            "IMS-DDDD-DDDD": False,
+            "IMS-EEEE-EEEE": True,
+            "IMS-FFFF-FFFF": False,
+        }
+        db.session.rollback()  # the read's transaction, before the migration takes the lock
+        # 0005: each pinned one takes its outcome's rank, the others 0.
+        upgrade(directory=str(MIGRATIONS))
+        ranks = dict(db.session.execute(text("SELECT reference, attention FROM submission")).all())
+    assert ranks == {
+        "IMS-AAAA-AAAA": 3,
+        "IMS-BBBB-BBBB": 1,
+        "IMS-CCCC-CCCC": 0,
+        "IMS-DDDD-DDDD": 0,
+        "IMS-EEEE-EEEE": 2,
+        "IMS-FFFF-FFFF": 0,
     }
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.database import add_unless_taken, utcnow
 from app.extensions import db
-from app.models import AuditEvent, Draft, Submission
+from app.models import AuditEvent, Draft, Submission, attention
 from app.screening.questions import (
     CONSENT_VERSION,
     CONTACT_IDS,
@@ -27,7 +27,7 @@ from app.screening.questions import (
     SAFETY,
     STEPS,
 )
-from app.screening.rules import SAFETY_STOP_OUTCOMES, Decision, Outcome, evaluate
+from app.screening.rules import SAFETY_STOP_OUTCOMES, Decision, evaluate
 
 DRAFT_KEY = "draft"  # session key: token of the questionnaire in progress
 RESULT_KEY = "result"  # session key: token of the last submission, for its result page
@@ -222,7 +222,7 @@ def _submission_from(draft: Draft, stop: bool) -> Submission:
         is_safety_stop=stop,
         idempotency_key=draft.token_hash,
         # Pinned in the staff queue until handled (app.staff.service.refresh_attention).
-        needs_attention=stop or decision.outcome is Outcome.CLINICIAN_REVIEW,
+        attention=attention(decision.outcome.value, stop, "new", cleared=False),
     )
     if not stop:
         submission.full_name = answers["full_name"]

@@ -1,4 +1,4 @@
-"""The queue's reads: filters, and pages pinned first then newest (``app.keyset``)."""
+"""The queue's reads: filters, and pages most urgent first, then newest (``app.keyset``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.dates import day_end, day_start, parse_day
 from app.keyset import Page, newest_first
-from app.models import OUTCOMES, STATUSES, Submission
+from app.models import ATTENTION_RANK, OUTCOMES, STATUSES, Submission
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +56,18 @@ class QueueFilter:
         return query
 
 
-QUEUE_ORDER = (Submission.needs_attention, Submission.created_at, Submission.id)
+QUEUE_ORDER = (Submission.attention, Submission.created_at, Submission.id)
+# Every value of ``attention``, most urgent first: the queue reads one at a time.
+ATTENTION_RUNS = tuple(sorted({0, *ATTENTION_RANK.values()}, reverse=True))
 
 
 def queue_page(
     session: Session, filters: QueueFilter, after: str | None, before: str | None, size: int
 ) -> Page:
-    """The page after ``after`` (or before ``before``; the first page if neither): pinned
-    submissions first, then newest."""
+    """The page after ``after`` (or before ``before``; the first page if neither): the
+    submissions waiting for someone first, most urgent first (emergency stops, then stops for a
+    doctor, then clinician reviews), each kind newest first; then the rest, newest first."""
     query = filters.apply(select(Submission))
-    return newest_first(session, query, QUEUE_ORDER, after=after, before=before, size=size)
+    return newest_first(
+        session, query, QUEUE_ORDER, after=after, before=before, size=size, leading=ATTENTION_RUNS
+    )

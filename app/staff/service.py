@@ -11,26 +11,20 @@ from sqlalchemy import select
 from app import audit
 from app.database import add_unless_taken
 from app.extensions import db
-from app.models import Clearance, Note, StaffUser, StatusChange, Submission
-
-CLOSED_STATUSES = frozenset({"booked", "referred", "declined", "closed"})
+from app.models import Clearance, Note, StaffUser, StatusChange, Submission, attention
 
 
 def refresh_attention(submission: Submission) -> None:
-    """Recompute whether the submission stays pinned at the top of the queue.
-
-    A safety stop is pinned until someone moves it on from ``new``. A clinician review is
-    pinned until a clinician records a clearance decision, or the case is closed another way.
-    """
-    if submission.is_safety_stop:
-        submission.needs_attention = submission.status == "new"
-    elif submission.outcome == "clinician_review":
-        decided = db.session.scalar(
+    """Recompute whether, and how high, the submission stays pinned at the top of the queue."""
+    cleared = submission.outcome == "clinician_review" and (
+        db.session.scalar(
             select(Clearance.id).where(Clearance.submission_id == submission.id).limit(1)
         )
-        submission.needs_attention = decided is None and submission.status not in CLOSED_STATUSES
-    else:
-        submission.needs_attention = False
+        is not None
+    )
+    submission.attention = attention(
+        submission.outcome, submission.is_safety_stop, submission.status, cleared
+    )
 
 
 def change_status(submission: Submission, staff: StaffUser, status: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import timedelta
 
@@ -35,23 +36,17 @@ def desk(app: Flask, client: FlaskClient, front_desk) -> FlaskClient:
     return client
 
 
-def test_pinned_first_then_newest(app: Flask, desk: FlaskClient) -> None:
+def test_waiting_ones_first_most_urgent_first_then_newest(app: Flask, desk: FlaskClient) -> None:
     old = make_submission(app, minutes_ago=300)
     new = make_submission(app, minutes_ago=5)
-    stop = make_submission(
-        app,
-        minutes_ago=400,
-        outcome="emergency",
-        is_safety_stop=True,
-        needs_attention=True,
-        full_name=None,
-        email=None,
-        phone=None,
-    )
-    review = make_submission(app, minutes_ago=200, outcome="clinician_review", needs_attention=True)
+    stop = {"is_safety_stop": True, "full_name": None, "email": None, "phone": None}
+    emergency = make_submission(app, minutes_ago=400, outcome="emergency", attention=3, **stop)
+    doctor = make_submission(app, minutes_ago=250, outcome="see_doctor", attention=2, **stop)
+    review = make_submission(app, minutes_ago=200, outcome="clinician_review", attention=1)
     html = desk.get("/staff/").text
-    assert references(html) == [review.reference, stop.reference, new.reference, old.reference]
-    assert html.count("Needs attention") == 2
+    pinned = [emergency.reference, doctor.reference, review.reference]
+    assert references(html) == [*pinned, new.reference, old.reference]
+    assert html.count("Needs attention") == 3
     assert "Safety stop: no contact details" in html
     assert "5 minutes" in html, "how long each has waited"
 
@@ -183,6 +178,23 @@ def test_odd_filters_are_ignored(app: Flask, desk: FlaskClient, query: str) -> N
         response = desk.get(url)
         assert response.status_code == 200, url
         assert made.reference in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "7|2026-01-15T00:00:00+00:00|5",  # a rank the queue does not have
+        "1|0001-01-01T00:00:00+14:00|5",  # a time out of range once in UTC
+        "1|9999-12-31T23:59:59-14:00|5",
+    ],
+)
+def test_forged_cursors_show_the_first_page(app: Flask, desk: FlaskClient, raw: str) -> None:
+    made = make_submission(app)
+    cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    for direction in ("after", "before"):
+        response = desk.get(f"/staff/?{direction}={cursor}")
+        assert response.status_code == 200
+        assert references(response.text) == [made.reference]
 
 
 def test_a_page_costs_the_same_few_queries_however_many_rows_it_shows(

@@ -27,25 +27,43 @@ def _link(html: str, rel: str) -> str | None:
     return match.group(1).replace("&amp;", "&") if match else None
 
 
-@pytest.mark.parametrize("query", ["", "outcome=clinician_review", "status=new"])
-def test_pages_cross_the_pinned_boundary_forwards_and_back(
-    app: Flask, desk: FlaskClient, query: str
+@pytest.mark.parametrize(
+    ("query", "outcomes"),
+    [
+        ("", {"emergency", "see_doctor", "clinician_review"}),
+        ("status=new", {"emergency", "see_doctor", "clinician_review"}),
+        ("outcome=clinician_review", {"clinician_review"}),
+    ],
+)
+def test_pages_cross_every_urgency_boundary_forwards_and_back(
+    app: Flask, desk: FlaskClient, query: str, outcomes: set[str]
 ) -> None:
     app.config["STAFF_PAGE_SIZE"] = 3
-    review = {"outcome": "clinician_review", "status": "new"}
-    # Pinned ones older than some unpinned ones: the order is pinned first whatever the date.
-    pinned = [
-        make_submission(app, minutes_ago=100 + i, needs_attention=True, **review) for i in range(4)
+    # Waiting ones older than the rest, and less urgent ones newer than more urgent ones: the
+    # order is by urgency first whatever the date.
+    made = []
+    for rank, outcome, count in [
+        (3, "emergency", 2),
+        (2, "see_doctor", 2),
+        (1, "clinician_review", 4),
+    ]:
+        made += [
+            make_submission(app, minutes_ago=100 + 100 * rank + i, outcome=outcome, attention=rank)
+            for i in range(count)
+        ]
+    made += [
+        make_submission(app, minutes_ago=50 + 20 * i, outcome="clinician_review") for i in range(5)
     ]
-    unpinned = [make_submission(app, minutes_ago=50 + 20 * i, **review) for i in range(5)]
-    expected = [s.reference for s in pinned + unpinned]
+    expected = [s.reference for s in made if s.outcome in outcomes]
+    size = 3
+    chunks = [expected[i : i + size] for i in range(0, len(expected), size)]
 
     pages, url = [], f"/staff/?{query}"
     while url:
         html = desk.get(url).text
         pages.append(references(html))
         url = _link(html, "next")
-    assert pages == [expected[0:3], expected[3:6], expected[6:9]]
+    assert pages == chunks
 
     back = []
     url = _link(html, "prev")
@@ -53,7 +71,7 @@ def test_pages_cross_the_pinned_boundary_forwards_and_back(
         html = desk.get(url).text
         back.append(references(html))
         url = _link(html, "prev")
-    assert back == [expected[3:6], expected[0:3]]
+    assert back == chunks[-2::-1]
 
 
 @pytest.mark.sqlite_only
@@ -72,7 +90,7 @@ def test_pages_cross_the_pinned_boundary_forwards_and_back(
 def test_every_filter_reads_one_index_in_queue_order(
     app: Flask, desk: FlaskClient, query: str, index: str
 ) -> None:
-    make_submission(app, needs_attention=True)
+    make_submission(app, outcome="clinician_review", attention=1)
     first = desk.get(f"/staff/?{query}").text
     cursor = _link(first, "next") or "/staff/?after=MXwyMDI2LTAxLTE1VDAwOjAwOjAwKzAwOjAwfDk5"
     with app.app_context():

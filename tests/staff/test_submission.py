@@ -96,7 +96,7 @@ def test_unknown_reference_is_404(desk: FlaskClient) -> None:
 def test_status_change_is_recorded_with_who_and_when(
     app: Flask, desk: FlaskClient, front_desk
 ) -> None:
-    made = make_submission(app, is_safety_stop=True, outcome="see_doctor", needs_attention=True)
+    made = make_submission(app, is_safety_stop=True, outcome="see_doctor", attention=2)
     url = f"/staff/submissions/{made.reference}"
     response = post(desk, f"{url}/status", url, status="contacted")
     assert response.headers["Location"] == url
@@ -150,7 +150,7 @@ def test_notes_cannot_be_edited(app: Flask) -> None:
 def test_clinician_clears_a_review(app: Flask, clinician, clock: Clock) -> None:
     client = app.test_client()
     sign_in(client, app, clinician)
-    made = make_submission(app, outcome="clinician_review", needs_attention=True)
+    made = make_submission(app, outcome="clinician_review", attention=1)
     url = f"/staff/submissions/{made.reference}"
     assert "Clinical clearance" in client.get(url).text
     missing = post(client, f"{url}/clearance", url, decision="cleared", reason="")
@@ -167,7 +167,7 @@ def test_clinician_clears_a_review(app: Flask, clinician, clock: Clock) -> None:
 def test_every_id_on_the_page_is_unique(app: Flask, clinician) -> None:
     client = app.test_client()
     sign_in(client, app, clinician)
-    made = make_submission(app, outcome="clinician_review", needs_attention=True)
+    made = make_submission(app, outcome="clinician_review", attention=1)
     url = f"/staff/submissions/{made.reference}"
     shown = client.get(url).text
     with_errors = post(client, f"{url}/clearance", url, decision="cleared", reason="").text
