@@ -62,9 +62,11 @@ ACTION_GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
             "staff.enable",
             "staff.reset_2fa",
             "staff.sign_out_everywhere",
+            "staff.list",
+            "staff.view",
         ),
     ),
-    "audit.": (_l("Audit log"), ("audit.export",)),
+    "audit.": (_l("Audit log"), ("audit.view", "audit.export")),
     "demo_data.": (_l("Demo data"), ("demo_data.create",)),
 }
 

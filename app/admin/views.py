@@ -2,7 +2,8 @@
 audit log (read, filter, export). Admins only; nothing here edits or deletes an audit record.
 
 The blueprint is guarded once (``app.admin``); each view still declares ``@allow("admin")``.
-Every change to an account is stored with its audit record in one commit.
+Every change to an account is stored with its audit record in one commit, and every page that
+shows accounts or the log records its view (after reading, before rendering), as staff pages do.
 """
 
 from __future__ import annotations
@@ -41,10 +42,14 @@ from app.models import RecoveryCode, StaffUser
 @allow("admin")
 def accounts() -> ResponseReturnValue:
     """Every staff account, active ones first."""
-    staff = db.session.scalars(
-        select(StaffUser).order_by(StaffUser.is_active.desc(), StaffUser.name, StaffUser.id)
+    staff = list(
+        db.session.scalars(
+            select(StaffUser).order_by(StaffUser.is_active.desc(), StaffUser.name, StaffUser.id)
+        )
     )
-    return render_template("admin/accounts.html", staff=list(staff), role_labels=ROLE_LABELS)
+    audit.record("staff.list")
+    db.session.commit()
+    return render_template("admin/accounts.html", staff=staff, role_labels=ROLE_LABELS)
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
@@ -100,11 +105,14 @@ def _account_or_404(staff_id: int) -> StaffUser:
 def account(staff_id: int) -> ResponseReturnValue:
     """One account, with a small form for each thing an admin can do to it."""
     user = _account_or_404(staff_id)
+    live_sessions = live_session_count(db.session, user.id)
+    audit.record("staff.view", detail={"staff_id": user.id})
+    db.session.commit()
     return render_template(
         "admin/account.html",
         user=user,
         is_self=user.id == g.staff_user.id,
-        live_sessions=live_session_count(db.session, user.id),
+        live_sessions=live_sessions,
         role_labels=ROLE_LABELS,
         role_form=RoleForm(formdata=None, role=user.role),
     )
@@ -222,14 +230,17 @@ def account_sign_out(staff_id: int) -> ResponseReturnValue:
     """End every session of the account.
 
     On their own account an admin ends every other session and carries on in this browser with
-    a new session id, rather than being signed out in the middle of the action.
+    a new session id, rather than being signed out in the middle of the action. That session
+    keeps the time of the sign-in it replaces: re-issuing it is no sign-in, so it must not
+    restart the absolute lifetime (STAFF_SESSION_MAX_AGE).
     """
     user = _target(staff_id, refuse_self=False)
     if user is None or not ActionForm().validate_on_submit():
         return _back(staff_id)
+    own = sessions.current_row("full") if user.id == g.staff_user.id else None
     sessions.end_all(user.id)
-    if user.id == g.staff_user.id:
-        sessions.start(user, "full")
+    if own is not None:
+        sessions.start(user, "full", signed_in_at=own.created_at)
     audit.record("staff.sign_out_everywhere", detail={"staff_id": user.id})
     db.session.commit()
     return _done(user, _("Signed out everywhere."))
@@ -245,7 +256,12 @@ def _audit_filter() -> tuple[AuditFilter, AuditFilterForm, dict[int, str]]:
 @bp.get("/audit")
 @allow("admin")
 def audit_log() -> ResponseReturnValue:
-    """The audit log, newest first, filtered, a page at a time (read only)."""
+    """The audit log, newest first, filtered, a page at a time (read only).
+
+    The view is recorded after the page is read, so a page never lists its own record. Each
+    view adds a record at the top of the log; the keyset cursors are positions, so the next and
+    previous pages of a page already shown do not shift (the newer records come before them).
+    """
     filters, form, names = _audit_filter()
     page = audit_page(
         db.session,
@@ -254,6 +270,8 @@ def audit_log() -> ResponseReturnValue:
         before=request.args.get("before"),
         size=current_app.config["STAFF_PAGE_SIZE"],
     )
+    audit.record("audit.view", detail={"filters": filters.as_args()})
+    db.session.commit()
     return render_template(
         "admin/audit_log.html",
         page=page,

@@ -33,8 +33,13 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start(user: StaffUser, stage: str) -> StaffSession:
-    """Begin a session at ``stage`` with a new id, dropping whatever the browser held before."""
+def start(user: StaffUser, stage: str, *, signed_in_at: datetime | None = None) -> StaffSession:
+    """Begin a session at ``stage`` with a new id, dropping whatever the browser held before.
+
+    A sign-in starts a fresh absolute lifetime. ``signed_in_at`` is only for re-issuing a live
+    session without signing in again (an admin's own "sign out everywhere"): the new session
+    carries the earlier sign-in's time, so that it expires when the one it replaces would have.
+    """
     previous = current_row()
     if previous is not None:
         previous.revoked_at = now()
@@ -43,8 +48,13 @@ def start(user: StaffUser, stage: str) -> StaffSession:
     session.update(kept)
     token = secrets.token_urlsafe(32)
     session[SESSION_KEY] = token
+    moment = now()
     row = StaffSession(
-        token_hash=_hash(token), staff_id=user.id, stage=stage, created_at=now(), last_seen_at=now()
+        token_hash=_hash(token),
+        staff_id=user.id,
+        stage=stage,
+        created_at=signed_in_at or moment,
+        last_seen_at=moment,
     )
     db.session.add(row)
     return row

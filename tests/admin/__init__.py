@@ -42,6 +42,19 @@ def events(app: Flask, action: str | None = None) -> list[AuditEvent]:
         return found
 
 
+# What an admin's reads record: the accounts list, an account's page, the audit log page.
+ADMIN_READS = frozenset({"staff.list", "staff.view", "audit.view"})
+
+
+def account_changes(app: Flask) -> list[str]:
+    """The actions recorded on staff accounts (not the reads of their pages), oldest first."""
+    return [
+        e.action
+        for e in events(app)
+        if e.action.startswith("staff.") and e.action not in ADMIN_READS
+    ]
+
+
 def add_events(app: Flask, *rows: dict[str, Any]) -> list[int]:
     """Store audit records directly (as other parts of the app would) and return their ids."""
     with app.app_context():

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.auth import sessions
 from app.extensions import db
 from app.models import StaffSession, StaffUser
+from tests.admin import post_form
 from tests.conftest import Clock, enter_password, form_token, make_staff, sign_in
 
 
@@ -147,3 +148,43 @@ def test_language_choice_survives_sign_in(app: Flask, client: FlaskClient) -> No
     client.get("/auth/login?lang=fr")
     sign_in(client, app, user)
     assert '<html lang="fr-CA">' in client.get("/staff/").text
+
+
+def test_own_sign_out_everywhere_keeps_the_sign_in_time(app: Flask, clock: Clock) -> None:
+    """Re-issuing an admin's own session ("sign out everywhere else") is no sign-in: the new
+    session id keeps the original sign-in time, so it cannot be used to stay signed in for ever.
+    A real sign-in still starts a fresh lifetime."""
+    admin = make_staff(app, "admin", name="Ada Admin")
+    client = app.test_client()
+    sign_in(client, app, admin)
+
+    def admin_signed_in() -> bool:
+        response = client.get("/admin/accounts")
+        assert response.status_code in (200, 302)
+        return response.status_code == 200
+
+    def newest_row() -> StaffSession:
+        with app.app_context():
+            return db.session.scalars(select(StaffSession).order_by(StaffSession.id.desc())).first()
+
+    signed_in_at, first_token = newest_row().created_at, newest_row().token_hash
+    for _ in range(33):  # 11 hours of work
+        clock.advance(minutes=20)
+        assert admin_signed_in()
+    response = post_form(client, f"/admin/accounts/{admin.id}/sign-out-everywhere")
+    assert response.headers["Location"] == f"/admin/accounts/{admin.id}"
+    renewed = newest_row()
+    assert renewed.token_hash != first_token  # a new session id
+    assert renewed.revoked_at is None
+    assert renewed.created_at == signed_in_at
+    for _ in range(2):
+        clock.advance(minutes=20)
+        assert admin_signed_in()
+    clock.advance(minutes=21)
+    assert not admin_signed_in(), "12 hours after the sign-in, not after the re-issue"
+
+    clock.advance(seconds=30)  # a fresh TOTP step
+    sign_in(client, app, admin)
+    assert newest_row().created_at == clock()
+    clock.advance(minutes=20)
+    assert admin_signed_in()
