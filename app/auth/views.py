@@ -101,6 +101,12 @@ def enrol() -> ResponseReturnValue:
     if row is None:
         return redirect(url_for(".login"))
     user = service.for_attempt(row.user) if request.method == "POST" else row.user
+    if user.totp_secret:
+        # Enrolled meanwhile in another browser: this sign-in must start again with a code
+        # from that authenticator, never replace it.
+        sessions.end(row)
+        db.session.commit()
+        return redirect(url_for(".login"))
     secret = service.enrolment_secret(row)
     form = CodeForm()
     if form.validate_on_submit():
@@ -108,6 +114,7 @@ def enrol() -> ResponseReturnValue:
         if step is not None:
             user.totp_secret, user.totp_last_step = secret, step
             codes = service.replace_recovery_codes(user)
+            sessions.end_all(user.id)  # other sign-ins half-way through enrolment end here
             audit.record("auth.second_factor_enrolled", staff_id=user.id)
             _complete_sign_in(user, "totp")
             return render_template("auth/recovery_codes.html", codes=codes, next_url=_home(user))

@@ -8,6 +8,7 @@ would sign in twice; and two tabs enrolling at once would show two different sec
 
 from __future__ import annotations
 
+import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Connection, select, update
@@ -111,3 +112,29 @@ def test_two_tabs_opening_the_enrolment_page_show_the_same_secret(app: Flask) ->
     with app.app_context():
         rows = db.session.scalars(select(StaffSession.pending_secret)).all()
     assert rows == [secret]
+
+
+def test_an_enrolment_sent_while_another_completes_is_refused(app: Flask, clock: Clock) -> None:
+    user = make_staff(app, enrolled=False)
+    client = app.test_client()
+    client.post(
+        "/auth/login",
+        data={
+            "email": user.email,
+            "password": STAFF_PASSWORD,
+            "csrf_token": form_token(client, "/auth/login"),
+        },
+    )
+    token = form_token(client, "/auth/enrol")
+    with app.app_context():
+        pending = db.session.scalars(select(StaffSession.pending_secret)).one()
+    data = {"code": pyotp.TOTP(pending).at(clock()), "csrf_token": token}
+    theirs = totp.new_secret()
+    with while_held(app, lambda: client.post("/auth/enrol", data=data)) as held:
+        # Another browser's enrolment, first: it takes the account and stores its secret.
+        lock_account(held.first, user)
+        held.first.execute(
+            update(StaffUser).where(StaffUser.id == user.id).values(totp_secret=theirs)
+        )
+    assert held.answers[0].headers["Location"] == "/auth/login"
+    assert stored(app, user).totp_secret == theirs

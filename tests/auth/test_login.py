@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -229,3 +231,29 @@ def test_sign_in_is_rate_limited_per_address(tmp_path: Path) -> None:
         )
         statuses.append(response.status_code)
     assert statuses == [200, 200, 200, 429]
+
+
+def test_a_second_sign_in_left_at_enrolment_cannot_replace_the_factor(
+    app: Flask, clock: Clock
+) -> None:
+    """Someone else who knows the password (and signed in before the owner enrolled) must not
+    replace the owner's authenticator with their own."""
+    user = make_staff(app, enrolled=False)
+    owner, other = app.test_client(), app.test_client()
+    assert post_login(owner, user.email, STAFF_PASSWORD) == "/auth/enrol"
+    assert post_login(other, user.email, STAFF_PASSWORD) == "/auth/enrol"
+    other_secret = re.search(r'class="secret">([^<]+)<', other.get("/auth/enrol").text)
+    owner_secret = re.search(r'class="secret">([^<]+)<', owner.get("/auth/enrol").text)
+    assert other_secret
+    assert owner_secret
+    other_token = form_token(other, "/auth/enrol")
+    assert "<li><code>" in post_code(owner, pyotp.TOTP(owner_secret[1]).at(clock()), "/auth/enrol")
+    clock.advance(seconds=31)
+    code = pyotp.TOTP(other_secret[1]).at(clock())
+    answer = other.post("/auth/enrol", data={"code": code, "csrf_token": other_token})
+    assert answer.headers["Location"] == "/auth/login"
+    assert other.get("/auth/enrol").headers["Location"] == "/auth/login"
+    with app.app_context():
+        assert db.session.get(StaffUser, user.id).totp_secret == owner_secret[1]
+    assert owner.get("/staff/").status_code == 200
+    assert other.get("/staff/").status_code == 302
