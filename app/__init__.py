@@ -1,99 +1,23 @@
-"""IMS Screen: online self-screening for IMS consults, and the clinic's review workspace."""
+"""IMS Screen: online self-screening for IMS consults, and the clinic's review workspace.
+
+``create_app`` (``app.factory``) is imported on first use, so that importing the pure rules
+(``from app.screening.rules import evaluate, RULES_VERSION``, which other systems rely on) loads
+neither Flask nor the project's configuration: only the questionnaire and its rules.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
-from config import Config, config_from_environment
+if TYPE_CHECKING:
+    from app.factory import create_app
 
-
-def create_app(config_class: type[Config] | None = None) -> Flask:
-    """Build the application.
-
-    Reads top to bottom as a table of contents: configuration, logging, extensions (database,
-    language), blueprints, HTTP hardening, error pages, commands.
-
-    Args:
-        config_class: one of the classes in ``config``; by default the one named by the
-            ``APP_ENV`` environment variable (production when unset).
-
-    Returns:
-        The configured Flask application.
-
-    Raises:
-        RuntimeError: the configuration is unsafe for its environment (e.g. production without
-            a ``SECRET_KEY``).
-    """
-    config_class = config_class or config_from_environment()
-    app = Flask(__name__, template_folder="../templates")
-    app.config.from_object(config_class)
-    config_class.load(app)
-
-    register_logging(app)
-    register_extensions(app)
-    register_blueprints(app)
-    register_hardening(app)
-    register_errors(app)
-    register_commands(app)
-    return app
+__all__ = ["create_app"]
 
 
-def register_logging(app: Flask) -> None:
-    """Structured JSON logs in production (first, so every request gets its id early)."""
-    from app.logs import configure_logging
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        from app.factory import create_app
 
-    configure_logging(app)
-
-
-def register_extensions(app: Flask) -> None:
-    """Attach the unbound extensions, the database engine settings and the language selector."""
-    from app import models  # noqa: F401  (models register with the metadata)
-    from app.database import configure_engine
-    from app.extensions import babel, csrf, db, limiter, migrate
-    from app.i18n import register_i18n, select_locale
-
-    db.init_app(app)
-    with app.app_context():
-        configure_engine(db.engine)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
-    csrf.init_app(app)
-    limiter.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
-    register_i18n(app)
-
-
-def register_blueprints(app: Flask) -> None:
-    """Mount each feature."""
-    from app.admin.views import bp as admin_bp
-    from app.auth.views import bp as auth_bp
-    from app.health import bp as health_bp
-    from app.screening.views import bp as screening_bp
-    from app.staff.views import bp as staff_bp
-
-    app.register_blueprint(screening_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(staff_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(health_bp)
-
-
-def register_hardening(app: Flask) -> None:
-    """Proxy headers (when configured), security headers and caching rules."""
-    from app.http import register_proxy_fix, register_security_headers
-
-    register_proxy_fix(app)
-    register_security_headers(app)
-
-
-def register_errors(app: Flask) -> None:
-    """Error pages in the site's style, never a stack trace."""
-    from app.errors import register_error_pages
-
-    register_error_pages(app)
-
-
-def register_commands(app: Flask) -> None:
-    """Operator commands (``flask --app wsgi staff create ...``)."""
-    from app.cli import register_cli
-
-    register_cli(app)
+        return create_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

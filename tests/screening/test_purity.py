@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -110,43 +111,30 @@ def test_rules_imports_the_catalogue() -> None:
     assert {"app.screening.catalogue", "app.screening.questions"} <= modules
 
 
-# Run in a fresh interpreter. ``import app.screening.rules`` would first execute
-# app/__init__.py, which builds the Flask app and so imports Flask whatever the pure modules do.
-# Instead, ``app`` and ``app.screening`` are stub packages (empty modules whose __path__ is the
-# real directory, so submodule imports still resolve to the real files), and the five pure
-# modules are loaded by file path under their real dotted names. Anything framework-related in
-# sys.modules afterwards was pulled in by the pure modules themselves.
+# Run in a fresh interpreter, outside the project folder (so that the project's own modules,
+# such as ``config``, are not found there by accident), importing the rules the way other
+# systems do. Anything framework-related in sys.modules afterwards was pulled in by that import:
+# the ``app`` package itself must import nothing until ``create_app`` is asked for.
 _PROBE = textwrap.dedent(
     """
-    import importlib.util, json, sys, types
-    from pathlib import Path
+    import json, sys
+    from app.screening.rules import RULES_VERSION, evaluate
+    import app.screening.rule_texts  # the other pure module: the rules' texts
 
-    root = Path(sys.argv[1])
-    for name, directory in (("app", root / "app"), ("app.screening", root / "app" / "screening")):
-        package = types.ModuleType(name)
-        package.__path__ = [str(directory)]
-        sys.modules[name] = package
-    for name in sys.argv[2:]:
-        if name in sys.modules:
-            continue
-        path = root.joinpath(*name.split(".")).with_suffix(".py")
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
     print(json.dumps({
         "modules": sorted(sys.modules),
-        "app_file": getattr(sys.modules["app"], "__file__", None),
-        "evaluate": sys.modules["app.screening.rules"].evaluate({}).outcome,
+        "evaluate": evaluate({}).outcome,
+        "version": RULES_VERSION,
     }))
     """
 )
 
 
-def test_loading_the_pure_modules_pulls_in_no_framework() -> None:
+def test_importing_the_rules_pulls_in_no_framework(tmp_path: Path) -> None:
     result = subprocess.run(  # noqa: S603 - fixed arguments, our own interpreter
-        [sys.executable, "-c", _PROBE, str(PROJECT_ROOT), *PURE_MODULES],
-        cwd=PROJECT_ROOT,
+        [sys.executable, "-c", _PROBE],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
         capture_output=True,
         text=True,
         check=False,
@@ -155,9 +143,17 @@ def test_loading_the_pure_modules_pulls_in_no_framework() -> None:
     assert result.returncode == 0, result.stderr
     probe = json.loads(result.stdout)
     modules: list[str] = probe["modules"]
-    assert probe["app_file"] is None  # the stub, not app/__init__.py
     assert probe["evaluate"] == "not_indicated"
+    assert probe["version"]
     assert set(PURE_MODULES) <= set(modules)
-    assert sorted(m for m in modules if m.split(".")[0] in FORBIDDEN_ROOTS) == []
+    assert sorted(m for m in modules if m.split(".")[0] in FORBIDDEN_ROOTS | {"config"}) == []
     app_modules = {m for m in modules if m.split(".")[0] == "app"}
     assert app_modules == {"app", "app.screening", *PURE_MODULES}
+
+
+def test_the_package_still_gives_the_factory() -> None:
+    import app
+
+    assert app.create_app.__module__ == "app.factory"
+    with pytest.raises(AttributeError):
+        _ = app.no_such_name
