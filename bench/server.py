@@ -85,6 +85,24 @@ class Server:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         return [int(child) for child in children]
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time of every worker so far: the live ones, and those the master
+        has already reaped (after ``max_requests``, or killed)."""
+        ticks = os.sysconf("SC_CLK_TCK")
+
+        def fields(pid: int) -> list[str]:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+        master = fields(self.process.pid)
+        total = int(master[13]) + int(master[14])  # cutime, cstime: reaped workers
+        for pid in self.worker_pids():
+            try:
+                worker = fields(pid)
+            except FileNotFoundError:  # reaped since the listing: counted above next time
+                continue
+            total += int(worker[11]) + int(worker[12])  # utime, stime
+        return total / ticks
+
     def kill_worker(self) -> int:
         """SIGKILL one worker, as the kernel's OOM killer or a crash would; returns its pid."""
         victim = self.worker_pids()[0]

@@ -26,7 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +62,7 @@ class Figure:
     p99_ms: float
     errors: dict[str, int] = field(default_factory=dict)
     note: str = ""
+    cpu_us: float = 0.0  # the server's worker CPU time a request (user + system)
 
     @property
     def rps(self) -> float:
@@ -76,6 +77,7 @@ class Figure:
 class Row:
     figure: Figure
     hello_rps: float
+    hello_cpu_us: float
     target: float | None
 
     @property
@@ -142,14 +144,24 @@ class Bench:
         self.rows: list[Row] = []
 
     def measure_hello(self) -> None:
-        self.hellos.append(self.wrk.get("bare Flask GET /", self.hello.base_url + "/"))
+        url = self.hello.base_url + "/"
+        self.hellos.append(self.on(self.hello, lambda: self.wrk.get("bare Flask GET /", url)))
+
+    def on(self, server: Server, run: Callable[[], Figure]) -> Figure:
+        """The figure ``run`` returns, with the CPU time ``server``'s workers spent a request."""
+        before = server.cpu_seconds()
+        figure = run()
+        if figure.requests:
+            figure.cpu_us = 1e6 * (server.cpu_seconds() - before) / figure.requests
+        return figure
 
     def add(self, figure: Figure, target: float | None = None) -> Figure:
         """Record ``figure`` against the hello runs before and after it (the next one runs now)."""
         before = self.hellos[-1]
         self.measure_hello()
         hello_rps = (before.rps + self.hellos[-1].rps) / 2
-        self.rows.append(Row(figure, hello_rps, target))
+        hello_cpu_us = (before.cpu_us + self.hellos[-1].cpu_us) / 2
+        self.rows.append(Row(figure, hello_rps, hello_cpu_us, target))
         return figure
 
 
@@ -162,20 +174,24 @@ def measure(args: argparse.Namespace, bench: Bench, app: Flask, directory: Path)
     step_plan = Plan(step_pages(), sessions).write(directory / "get.tsv")
     post_plan = Plan(step_forms(), sessions).write(directory / "post.tsv")
 
+    def ours(run: Callable[[], Figure]) -> Figure:
+        return bench.on(bench.ours, run)
+
     bench.measure_hello()
     # The app's lightest request (its middleware and one query, no page, no session): the
     # ceiling of every other figure.
-    bench.add(wrk.get("health check GET", base_url + "/healthz"))
-    bench.add(wrk.get("start page GET", base_url + "/"))
-    bench.add(wrk.with_sessions("step page GET", base_url, step_plan, once=False), 0.40)
-    steps = bench.add(wrk.with_sessions("step POST", base_url, post_plan, once=False), 0.25)
+    bench.add(ours(lambda: wrk.get("health check GET", base_url + "/healthz")))
+    bench.add(ours(lambda: wrk.get("start page GET", base_url + "/")))
+    bench.add(ours(lambda: wrk.with_sessions("step page GET", base_url, step_plan, False)), 0.40)
+    steps = ours(lambda: wrk.with_sessions("step POST", base_url, post_plan, False))
+    bench.add(steps, 0.25)
 
     # Each submission needs its own draft: enough for twice the step POST rate, at least.
     needed = max(MIN_SUBMIT_SESSIONS, math.ceil(2 * steps.rps * args.duration))
     submit_plan = Plan(final_submission(), make_sessions(app, needed))
     submit_file = submit_plan.write(directory / "submit.tsv")
     before = submission_count(app)
-    submit = wrk.with_sessions("final submission POST", base_url, submit_file, once=True)
+    submit = ours(lambda: wrk.with_sessions("final submission POST", base_url, submit_file, True))
     stored = submission_count(app) - before
     answered = submit.requests - submit.errors.get("non-2xx/3xx", 0)
     # Requests still in flight when wrk stops may be stored without being counted.
@@ -186,8 +202,12 @@ def measure(args: argparse.Namespace, bench: Bench, app: Flask, directory: Path)
 
     before = submission_count(app)
     wrk.commands.append(f"bench.client.run_patients: {args.connections} clients, {args.duration} s")
-    run = run_patients(base_url, 10**9, args.connections, float(args.duration))
-    bench.add(patients_figure(run, args.connections, submission_count(app) - before))
+
+    def patients() -> Figure:
+        run = run_patients(base_url, 10**9, args.connections, float(args.duration))
+        return patients_figure(run, args.connections, submission_count(app) - before)
+
+    bench.add(ours(patients))
 
 
 def patients_figure(run: Run, clients: int, stored: int) -> Figure:
@@ -232,7 +252,7 @@ def print_report(args: argparse.Namespace, bench: Bench, log_errors: dict[str, i
     )
     header = (
         f"{'endpoint':<34} {'ours req/s':>10} {'hello req/s':>11} {'ratio':>6} {'target':>7} "
-        f"{'p50 ms':>7} {'p99 ms':>7} {'errors':>6}  result"
+        f"{'p50 ms':>7} {'p99 ms':>7} {'CPU us':>7} {'hello':>6} {'errors':>6}  result"
     )
     print(header)
     print("-" * len(header))
@@ -242,7 +262,8 @@ def print_report(args: argparse.Namespace, bench: Bench, log_errors: dict[str, i
         verdict = "PASS" if row.passed else "FAIL"
         print(
             f"{f.name:<34} {f.rps:>10.1f} {row.hello_rps:>11.1f} {row.ratio:>6.1%} {target:>7} "
-            f"{f.p50_ms:>7.1f} {f.p99_ms:>7.1f} {f.error_count:>6}  {verdict}"
+            f"{f.p50_ms:>7.1f} {f.p99_ms:>7.1f} {f.cpu_us:>7.0f} {row.hello_cpu_us:>6.0f} "
+            f"{f.error_count:>6}  {verdict}"
         )
         for detail in [f.note, *(f"{k}: {v}" for k, v in f.errors.items())]:
             if detail:
@@ -250,6 +271,10 @@ def print_report(args: argparse.Namespace, bench: Bench, log_errors: dict[str, i
     runs = ", ".join(f"{h.rps:.0f}" for h in bench.hellos)
     errors = sum(h.error_count for h in bench.hellos)
     print(f"\nbare Flask runs, in order (req/s): {runs}; errors: {errors}")
+    print(
+        "CPU us: the server's worker CPU time (user + system) a request, ours and bare Flask's "
+        "(mean of the runs before and after); wrk's own CPU time is not in it"
+    )
     for name, count in log_errors.items():
         print(f"server log: {name}: {count}")
     print("\ncommands, in order:")
