@@ -30,7 +30,8 @@ run: $(STAMP) translations
 	$(FLASK) db upgrade
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## Serve with gunicorn (production settings: set SECRET_KEY and DATABASE_URL first).
+## Serve with gunicorn (production settings: set SECRET_KEY, DATABASE_URL and a shared
+## RATELIMIT_STORAGE_URI (Redis) first, or WEB_CONCURRENCY=1 for a single worker).
 serve: $(STAMP) translations
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app

@@ -6,6 +6,7 @@ created (``Config.load``), never at import time, so tests stay hermetic.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -34,6 +35,38 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _retention_days(value: str) -> int:
+    try:
+        days = int(value)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise RuntimeError(
+            f"RETENTION_DAYS must be a whole number of days, at least 1, not {value!r} "
+            "(leave it unset to pass the period to each purge with --older-than)."
+        )
+    return days
+
+
+def gunicorn_workers(environ: Mapping[str, str] | None = None) -> int:
+    """How many workers gunicorn.conf.py starts: ``WEB_CONCURRENCY``, else two per core plus one.
+
+    gunicorn.conf.py calls this too, so that production's check of the rate-limit storage
+    counts the workers gunicorn really runs (unless ``--workers`` overrides the file).
+    """
+    source = os.environ if environ is None else environ
+    value = source.get("WEB_CONCURRENCY", "").strip()
+    if not value:
+        return multiprocessing.cpu_count() * 2 + 1
+    try:
+        workers = int(value)
+    except ValueError:
+        workers = 0
+    if workers < 1:
+        raise RuntimeError(f"WEB_CONCURRENCY must be a whole number, at least 1, not {value!r}.")
+    return workers
+
+
 # Environment variable -> parser. Every variable an operator may set is listed here and in
 # .env.example; the README's configuration table documents each one.
 ENVIRONMENT: dict[str, Callable[[str], Any]] = {
@@ -55,6 +88,7 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "LOG_FORMAT": _log_format,
     "PROXY_FIX_HOPS": int,
     "LOG_LEVEL": str,
+    "RETENTION_DAYS": _retention_days,
 }
 # Variables whose config key differs from the environment name.
 _RENAMED = {
@@ -124,9 +158,13 @@ class Config:
     RESULT_TTL = timedelta(minutes=60)
 
     RATELIMIT_ENABLED = True
+    # Each process counts on its own: production refuses it with more than one worker.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     SCREENING_RATE_LIMIT = "30 per minute;300 per hour"
+
+    # Days after which ``flask purge`` deletes a submission; None: --older-than on each run.
+    RETENTION_DAYS: int | None = None
 
     @classmethod
     def load(cls, app: Flask, environ: Mapping[str, str] | None = None) -> None:
@@ -180,7 +218,8 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Production: refuses to start without a real secret key and an explicit database."""
+    """Production: refuses to start without a real secret key and an explicit database, or
+    with rate limits that each of several workers would count on its own."""
 
     APP_ENV = "production"
     LOG_FORMAT = "json"
@@ -198,6 +237,28 @@ class ProductionConfig(Config):
                 "characters in production, e.g. python -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))'."
             )
+        _require_shared_rate_limits(app, source)
+
+
+def _require_shared_rate_limits(app: Flask, environ: Mapping[str, str]) -> None:
+    """Refuse per-process rate-limit counters when gunicorn would run several processes:
+    each worker would count alone, multiplying every per-address limit by the workers."""
+    if not app.config.get("RATELIMIT_ENABLED", True):
+        return  # no limits at all: nothing is counted, wherever the storage is
+    storage = (app.config.get("RATELIMIT_STORAGE_URI") or "").strip()
+    if storage and not storage.lower().startswith("memory://"):
+        return
+    workers = gunicorn_workers(environ)
+    if workers > 1:
+        unset = not environ.get("RATELIMIT_STORAGE_URI", "").strip()
+        shown = f"unset (default {storage or 'memory://'!r})" if unset else repr(storage)
+        raise RuntimeError(
+            f"RATELIMIT_STORAGE_URI is {shown}: rate limits would be counted in each worker's "
+            f"memory, and gunicorn would run {workers} workers (WEB_CONCURRENCY, else 2 x cores "
+            f"+ 1), so every address would get {workers} times its sign-in and questionnaire "
+            "limits. Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (a Redis all workers "
+            "share), or WEB_CONCURRENCY=1 to run a single worker."
+        )
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -3,13 +3,22 @@
 Every value can be overridden from the environment (names below) or the command line.
 """
 
-import multiprocessing
 import os
+import sys
+from pathlib import Path
+
+# config.py sits beside this file; gunicorn reads this file before applying --chdir.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from config import gunicorn_workers
 
 # Listen on loopback behind the TLS proxy (nginx); the proxy forwards to this address.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers, two per core plus one: requests are short and CPU-bound (Argon2, templates).
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# Set the count with WEB_CONCURRENCY, not --workers: the app (config.py) counts the same way,
+# and refuses to start with per-process rate-limit storage (memory://) under more than one.
+workers = gunicorn_workers()
 worker_class = "sync"
 # Long enough for a CSV export of a large queue (about a million rows) to finish streaming.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "300"))

@@ -2,9 +2,10 @@
 
 ``flask --app wsgi backup DEST`` copies a live SQLite database with SQLite's online backup API,
 never a file copy (a copy of the file taken mid-write, or without its ``-wal`` file, can be
-torn or stale). ``flask --app wsgi purge --older-than DAYS`` applies the retention period:
-old submissions with everything attached to them, and expired drafts, go in one transaction
-that also writes the audit record of the purge. Audit records themselves are never purged.
+torn or stale). ``flask --app wsgi purge`` applies the retention period (the ``RETENTION_DAYS``
+setting, or ``--older-than DAYS`` over it): old submissions with everything attached to them,
+and expired drafts, go in one transaction that also writes the audit record of the purge.
+Audit records themselves are never purged.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import URL, Table, delete, func, select
 
@@ -148,20 +150,37 @@ def _count(table: Table, condition: Any) -> int:
     return db.session.scalar(select(func.count()).select_from(table).where(condition)) or 0
 
 
+def retention_period(option: int | None) -> tuple[int, str]:
+    """The period to apply, in days, and where it came from: ``--older-than`` when given
+    (``"option"``), else the ``RETENTION_DAYS`` setting (``"setting"``). Neither: a usage
+    error, before anything is read or deleted."""
+    if option is not None:
+        return option, "option"
+    setting = current_app.config.get("RETENTION_DAYS")  # checked when the app starts (config.py)
+    if setting is None:
+        raise click.UsageError(
+            "no retention period: set RETENTION_DAYS in the environment (the period the "
+            "clinic's privacy officer documents, in days) or pass --older-than DAYS."
+        )
+    return setting, "setting"
+
+
 @click.command("purge")
 @click.option(
     "--older-than",
     "days",
-    required=True,
     type=click.IntRange(min=1),
     metavar="DAYS",
-    help="Delete submissions created more than DAYS days ago (at least 1).",
+    help="Delete submissions created more than DAYS days ago (at least 1); "
+    "default: the RETENTION_DAYS setting.",
 )
 @click.option("--dry-run", is_flag=True, help="Only report what would be deleted.")
 @with_appcontext
-def purge_command(days: int, dry_run: bool) -> None:
-    """Apply the retention period: delete old submissions (with their notes, status changes and
-    clearances) and expired drafts, and record the purge in the audit log."""
+def purge_command(days: int | None, dry_run: bool) -> None:
+    """Apply the retention period (RETENTION_DAYS, or --older-than over it): delete old
+    submissions (with their notes, status changes and clearances) and expired drafts, and
+    record the purge in the audit log."""
+    days, source = retention_period(days)
     now = database.utcnow()
     cutoff = now - timedelta(days=days)
     old = Submission.created_at < cutoff
@@ -197,6 +216,7 @@ def purge_command(days: int, dry_run: bool) -> None:
             detail={
                 "cutoff": cutoff.isoformat(timespec="seconds").replace("+00:00", "Z"),
                 "older_than_days": days,
+                "period_source": source,
                 "counts": counts,
                 "submission_ids": ids[:MAX_AUDITED_IDS],
                 "ids_truncated": len(ids) > MAX_AUDITED_IDS,
@@ -207,5 +227,6 @@ def purge_command(days: int, dry_run: bool) -> None:
     click.echo(
         f"{'Would delete' if dry_run else 'Deleted'} {counts['submission']:,} submissions "
         f"created before {cutoff:%Y-%m-%d %H:%M} UTC ({attached or 'nothing attached'}) "
-        f"and {counts['draft']:,} expired drafts."
+        f"and {counts['draft']:,} expired drafts. Retention period: {days:,} days "
+        f"({'--older-than' if source == 'option' else 'RETENTION_DAYS'})."
     )

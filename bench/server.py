@@ -56,6 +56,9 @@ def production_environment(database_url: str, **extra: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "LOG_FORMAT": "json",
         "LOG_LEVEL": "WARNING",  # errors only: a line per request would slow the measurement
+        # One process: the app built in process, flask db upgrade. gunicorn() below sets its
+        # real worker count, which production checks against the rate-limit storage.
+        "WEB_CONCURRENCY": "1",
         **extra,
     }
 

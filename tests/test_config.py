@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import runpy
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,9 +16,12 @@ from config import (
     ProductionConfig,
     TestConfig,
     config_from_environment,
+    gunicorn_workers,
 )
 
 GOOD_KEY = "k" * 48
+PRODUCTION = {"DATABASE_URL": "sqlite:///x.db", "SECRET_KEY": GOOD_KEY}
+GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 
 
 def bare_app(tmp_path: Path) -> Flask:
@@ -49,12 +54,78 @@ def test_production_app_starts_with_real_settings(
     monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
     monkeypatch.setenv("CLINIC_NAME", "Rideau Physiotherapy")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15")
     app = create_app()
     assert app.config["SECRET_KEY"] == GOOD_KEY
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SEND_HSTS"] is True
     assert app.debug is False
     assert app.config["CLINIC_NAME"] == "Rideau Physiotherapy"
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/15"
+
+
+@pytest.mark.parametrize(
+    ("environ", "problem"),
+    [
+        ({}, "RATELIMIT_STORAGE_URI is unset .default 'memory://'.: .* 5 workers"),
+        ({"RATELIMIT_STORAGE_URI": "  "}, "RATELIMIT_STORAGE_URI is unset .* 5 workers"),
+        ({"RATELIMIT_STORAGE_URI": "memory://"}, "'memory://': .* 5 workers"),
+        ({"RATELIMIT_STORAGE_URI": "memory://", "WEB_CONCURRENCY": "4"}, "4 times its sign-in"),
+        ({"WEB_CONCURRENCY": "2"}, "Set RATELIMIT_STORAGE_URI=redis://.* or WEB_CONCURRENCY=1"),
+    ],
+)
+def test_production_refuses_per_worker_rate_limits_under_several_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, environ: dict[str, str], problem: str
+) -> None:
+    """Memory storage counts in each worker: N workers would give every address N times its
+    limits. Two cores here: gunicorn.conf.py would start 5 workers by default."""
+    monkeypatch.setattr(multiprocessing, "cpu_count", lambda: 2)
+    app = bare_app(tmp_path)
+    app.config.from_object(ProductionConfig)
+    with pytest.raises(RuntimeError, match=problem):
+        ProductionConfig.load(app, {**PRODUCTION, **environ})
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"RATELIMIT_STORAGE_URI": "memory://", "WEB_CONCURRENCY": "1"},  # one worker
+        {"WEB_CONCURRENCY": "1"},
+        {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"},  # shared by the 5 workers
+        {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0", "WEB_CONCURRENCY": "8"},
+        {"RATELIMIT_ENABLED": "false", "WEB_CONCURRENCY": "4"},  # no limits: nothing counted
+    ],
+)
+def test_production_starts_with_shared_rate_limits_or_one_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, environ: dict[str, str]
+) -> None:
+    monkeypatch.setattr(multiprocessing, "cpu_count", lambda: 2)
+    app = bare_app(tmp_path)
+    app.config.from_object(ProductionConfig)
+    ProductionConfig.load(app, {**PRODUCTION, **environ})
+    assert app.config["SECRET_KEY"] == GOOD_KEY
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "four", "1.5"])
+def test_a_bad_worker_count_is_refused(tmp_path: Path, value: str) -> None:
+    with pytest.raises(RuntimeError, match="WEB_CONCURRENCY must be a whole number"):
+        gunicorn_workers({"WEB_CONCURRENCY": value})
+    app = bare_app(tmp_path)
+    app.config.from_object(ProductionConfig)
+    with pytest.raises(RuntimeError, match="WEB_CONCURRENCY"):
+        ProductionConfig.load(app, {**PRODUCTION, "WEB_CONCURRENCY": value})
+
+
+@pytest.mark.parametrize(("environ", "workers"), [({}, 7), ({"WEB_CONCURRENCY": "3"}, 3)])
+def test_the_app_counts_the_workers_gunicorn_conf_starts(
+    monkeypatch: pytest.MonkeyPatch, environ: dict[str, str], workers: int
+) -> None:
+    monkeypatch.setattr(multiprocessing, "cpu_count", lambda: 3)  # 2 x 3 + 1 = 7
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    assert gunicorn_workers(environ) == workers
+    assert runpy.run_path(str(GUNICORN_CONF))["workers"] == workers
 
 
 def test_production_is_the_default_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -87,6 +158,7 @@ def test_environment_values_are_parsed(tmp_path: Path) -> None:
             "HEALTH_LINE": "Info-Santé 811",
             "RATELIMIT_ENABLED": "false",
             "CLINIC_PHONE": "  ",
+            "RETENTION_DAYS": " 730 ",
         },
     )
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://db/ims"
@@ -94,6 +166,24 @@ def test_environment_values_are_parsed(tmp_path: Path) -> None:
     assert app.config["HEALTH_LINE"] == "Info-Santé 811"
     assert app.config["RATELIMIT_ENABLED"] is False
     assert app.config["CLINIC_PHONE"] is None, "blank values keep the default"
+    assert app.config["RETENTION_DAYS"] == 730
+
+
+def test_retention_days_is_unset_by_default(tmp_path: Path) -> None:
+    app = bare_app(tmp_path)
+    app.config.from_object(DevelopmentConfig)
+    DevelopmentConfig.load(app, {"RETENTION_DAYS": ""})
+    assert app.config["RETENTION_DAYS"] is None
+
+
+@pytest.mark.parametrize("value", ["0", "-30", "two years", "730.5", "1e3"])
+def test_retention_days_must_be_a_positive_whole_number(tmp_path: Path, value: str) -> None:
+    app = bare_app(tmp_path)
+    app.config.from_object(ProductionConfig)
+    with pytest.raises(RuntimeError, match="RETENTION_DAYS must be a whole number of days"):
+        ProductionConfig.load(
+            app, {**PRODUCTION, "RATELIMIT_STORAGE_URI": "redis://", "RETENTION_DAYS": value}
+        )
 
 
 def test_default_database_is_a_sqlite_file_in_the_instance_folder(tmp_path: Path) -> None:

@@ -264,6 +264,7 @@ def test_purge_deletes_old_submissions_with_their_history_and_expired_drafts(
     assert purge.detail == {
         "cutoff": (clock() - timedelta(days=30)).isoformat(timespec="seconds")[:-6] + "Z",
         "older_than_days": 30,
+        "period_source": "option",
         "counts": {"submission": 2, "note": 1, "status_change": 1, "clearance": 1, "draft": 2},
         "submission_ids": sorted(history["old"]),
         "ids_truncated": False,
@@ -286,7 +287,7 @@ def test_dry_run_reports_but_deletes_nothing_and_is_not_audited(
     assert _purges(app) == []
 
 
-@pytest.mark.parametrize("args", [["--older-than", "0"], ["--older-than", "-3"], []])
+@pytest.mark.parametrize("args", [["--older-than", "0"], ["--older-than", "-3"]])
 def test_purge_refuses_less_than_a_day(
     app: Flask, runner: FlaskCliRunner, history: dict[str, list[int]], args: list[str]
 ) -> None:
@@ -295,6 +296,61 @@ def test_purge_refuses_less_than_a_day(
     assert result.exit_code == 2
     assert "--older-than" in result.output
     assert _remaining(app) == before
+
+
+def test_purge_applies_the_retention_setting(
+    app: Flask, runner: FlaskCliRunner, history: dict[str, list[int]]
+) -> None:
+    app.config["RETENTION_DAYS"] = 30
+    result = runner.invoke(purge_command, [])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 2 submissions" in result.output
+    assert "Retention period: 30 days (RETENTION_DAYS)." in result.output
+    assert _remaining(app)["ids"] == sorted(history["recent"])
+    (purge,) = _purges(app)
+    assert (purge.detail["older_than_days"], purge.detail["period_source"]) == (30, "setting")
+    assert purge.detail["submission_ids"] == sorted(history["old"])
+
+
+def test_the_option_overrides_the_setting(
+    app: Flask, runner: FlaskCliRunner, history: dict[str, list[int]]
+) -> None:
+    app.config["RETENTION_DAYS"] = 1  # would also take the submission 30 days less a second old
+    result = runner.invoke(purge_command, ["--older-than", "30"])
+    assert result.exit_code == 0, result.output
+    assert "Retention period: 30 days (--older-than)." in result.output
+    assert _remaining(app)["ids"] == sorted(history["recent"])
+    (purge,) = _purges(app)
+    assert (purge.detail["older_than_days"], purge.detail["period_source"]) == (30, "option")
+
+
+def test_dry_run_applies_the_setting_too(
+    app: Flask, runner: FlaskCliRunner, history: dict[str, list[int]]
+) -> None:
+    app.config["RETENTION_DAYS"] = 30
+    before = _remaining(app)
+    result = runner.invoke(purge_command, ["--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Would delete 2 submissions" in result.output
+    assert "Retention period: 30 days (RETENTION_DAYS)." in result.output
+    assert _remaining(app) == before
+    assert _purges(app) == []
+
+
+@pytest.mark.parametrize("args", [[], ["--dry-run"]])
+def test_purge_without_a_period_deletes_nothing(
+    app: Flask, runner: FlaskCliRunner, history: dict[str, list[int]], args: list[str]
+) -> None:
+    """No RETENTION_DAYS and no --older-than: a usage error, nothing touched. (A setting that
+    is not a whole number of days stops the app at start-up: tests/test_config.py.)"""
+    app.config["RETENTION_DAYS"] = None
+    before = _remaining(app)
+    result = runner.invoke(purge_command, args)
+    assert result.exit_code == 2
+    assert "no retention period: set RETENTION_DAYS" in result.output
+    assert "or pass --older-than DAYS" in result.output
+    assert _remaining(app) == before
+    assert _purges(app) == []
 
 
 def test_purge_with_nothing_to_delete_is_still_audited(
