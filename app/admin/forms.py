@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # a name pybabel extracts, with its context
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, Field, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -73,7 +74,8 @@ ACTION_GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
 
 def action_choices() -> list[SelectChoice]:
     """ "Any", then each group (a prefix, e.g. ``auth.*``) followed by its actions."""
-    choices = [SelectChoice("", _l("Any"))]
+    # Its own context: "Any" agrees with its noun in French (une action: « Toutes »).
+    choices = [SelectChoice("", pgettext("audit log action filter", "Any"))]
     for prefix, (label, actions) in ACTION_GROUPS.items():
         every = _l("All (%(prefix)s*)", prefix=prefix)
         choices.append(SelectChoice(f"{prefix}*", every, {}, label))
@@ -98,18 +100,28 @@ class NewAccountForm(FlaskForm):
     """Create a staff account; its second factor is set up at the first sign-in."""
 
     name = StringField(
-        _l("Full name"), [DataRequired(_l("Enter the person's name.")), Length(max=100)], [strip]
+        _l("Full name"),
+        [
+            DataRequired(_l("Enter the person's name.")),
+            Length(max=100, message=_l("Enter a name of %(max)d characters or fewer.")),
+        ],
+        [strip],
     )
     email = EmailField(
         _l("Email address"),
         [
             DataRequired(_l("Enter an email address.")),
-            Length(max=254),
+            Length(max=254, message=_l("Enter an email address of %(max)d characters or fewer.")),
             Email(_l("Enter an email address like name@example.org.")),
         ],
         [_lower],
     )
-    role = SelectField(_l("Role"), [AnyOf(ROLES, _l("Choose a role."))], choices=_role_choices())
+    role = SelectField(
+        _l("Role"),
+        [AnyOf(ROLES, _l("Choose a role."))],
+        choices=_role_choices(),
+        validate_choice=False,  # AnyOf checks it, with the app's message (only one message)
+    )
     password = PasswordField(
         _l("Password"),
         [DataRequired(_l("Enter a password."))],
@@ -132,7 +144,12 @@ class NewAccountForm(FlaskForm):
 class RoleForm(FlaskForm):
     """Change an account's role."""
 
-    role = SelectField(_l("Role"), [AnyOf(ROLES, _l("Choose a role."))], choices=_role_choices())
+    role = SelectField(
+        _l("Role"),
+        [AnyOf(ROLES, _l("Choose a role."))],
+        choices=_role_choices(),
+        validate_choice=False,  # AnyOf checks it, with the app's message (only one message)
+    )
 
 
 class ActionForm(FlaskForm):

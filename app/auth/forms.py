@@ -1,4 +1,5 @@
-"""Sign-in forms."""
+"""Sign-in forms. Every validator has its own message: WTForms' built-in ones are not in the
+app's voice and not in its catalogue (``Length`` fills in ``%(max)d``)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,18 @@ class LoginForm(FlaskForm):
     """E-mail and password."""
 
     email = EmailField(
-        _l("Email address"), [DataRequired(_l("Enter your email address.")), Length(max=254)]
+        _l("Email address"),
+        [
+            DataRequired(_l("Enter your email address.")),
+            Length(max=254, message=_l("Enter an email address of %(max)d characters or fewer.")),
+        ],
     )
     password = PasswordField(
-        _l("Password"), [DataRequired(_l("Enter your password.")), Length(max=1024)]
+        _l("Password"),
+        [
+            DataRequired(_l("Enter your password.")),
+            Length(max=1024, message=_l("Enter a password of %(max)d characters or fewer.")),
+        ],
     )
 
 
@@ -25,5 +34,10 @@ class CodeForm(FlaskForm):
     """A code from the authenticator app, or a recovery code."""
 
     code = StringField(
-        _l("Code"), [DataRequired(_l("Enter the code.")), Length(max=32)], filters=[strip]
+        _l("Code"),
+        [
+            DataRequired(_l("Enter the code.")),
+            Length(max=32, message=_l("Enter a code of %(max)d characters or fewer.")),
+        ],
+        filters=[strip],
     )

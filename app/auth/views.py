@@ -20,6 +20,7 @@ from app.auth import service, sessions, totp
 from app.auth.forms import CodeForm, LoginForm
 from app.auth.guard import is_local_path
 from app.extensions import db, limiter
+from app.i18n import SESSION_KEY as LANGUAGE_KEY
 from app.models import StaffUser
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -138,6 +139,10 @@ def logout() -> ResponseReturnValue:
         sessions.end(row)
         audit.record("auth.logout", staff_id=row.staff_id)
         db.session.commit()
+    # Everything else goes, but not the language: signing out is no reason to switch it.
+    language = session.get(LANGUAGE_KEY)
     session.clear()
+    if language:
+        session[LANGUAGE_KEY] = language
     flash(_("You have signed out."))
     return redirect(url_for(".login"))

@@ -14,6 +14,7 @@ from app.formtools import OnceOnlyForm, strip
 from app.models import STATUSES
 
 NOTE_MAX = 4000
+DECISIONS = ("cleared", "not_cleared")
 
 STATUS_LABELS = {
     "new": _l("New"),
@@ -57,7 +58,10 @@ class FindForm(FlaskForm):
 
     reference = StringField(
         _l("Reference"),
-        [DataRequired(_l("Enter a reference.")), Length(max=20)],
+        [
+            DataRequired(_l("Enter a reference.")),
+            Length(max=20, message=_l("Enter a reference of %(max)d characters or fewer.")),
+        ],
         filters=[strip, lambda v: v.upper() if isinstance(v, str) else v],
     )
 
@@ -77,7 +81,10 @@ class NoteForm(OnceOnlyForm):
 
     body = TextAreaField(
         _l("Note"),
-        [DataRequired(_l("Write the note.")), Length(max=NOTE_MAX)],
+        [
+            DataRequired(_l("Write the note.")),
+            Length(max=NOTE_MAX, message=_l("Keep the note to %(max)d characters or fewer.")),
+        ],
         filters=[strip],
     )
 
@@ -87,13 +94,17 @@ class ClearanceForm(OnceOnlyForm):
 
     decision = RadioField(
         _l("Decision"),
-        [DataRequired(_l("Choose a decision."))],
+        [DataRequired(_l("Choose a decision.")), AnyOf(DECISIONS, _l("Choose a decision."))],
         choices=_choices(
             [("cleared", _l("Cleared for booking")), ("not_cleared", _l("Not cleared"))]
         ),
+        validate_choice=False,  # AnyOf checks it, with the app's message
     )
     reason = TextAreaField(
         _l("Reason"),
-        [DataRequired(_l("Give the reason for the decision.")), Length(max=NOTE_MAX)],
+        [
+            DataRequired(_l("Give the reason for the decision.")),
+            Length(max=NOTE_MAX, message=_l("Keep the reason to %(max)d characters or fewer.")),
+        ],
         filters=[strip],
     )

@@ -66,7 +66,12 @@ def _submission_or_404(reference: str, *, to_change: bool = False) -> Submission
 @bp.get("/")
 @allow(*PATIENT_DATA_ROLES)
 def queue() -> ResponseReturnValue:
-    """Submissions, pinned first then newest, filtered, a page at a time."""
+    """Submissions, most urgent first then newest, filtered, a page at a time."""
+    return _render_queue(FindForm())
+
+
+def _render_queue(find_form: FindForm) -> str:
+    """The queue page (audited: it shows patient names), with ``find_form`` and its errors."""
     filters = QueueFilter.from_args(request.args)
     page = queue_page(
         db.session,
@@ -85,7 +90,7 @@ def queue() -> ResponseReturnValue:
         page=page,
         filters=filters,
         filter_form=FilterForm(request.args),
-        find_form=FindForm(),
+        find_form=find_form,
         now=utcnow(),
     )
 
@@ -93,14 +98,15 @@ def queue() -> ResponseReturnValue:
 @bp.post("/find")
 @allow(*PATIENT_DATA_ROLES)
 def find() -> ResponseReturnValue:
-    """Open a submission by its reference."""
+    """Open a submission by its reference; an empty or overlong one is the form's own error."""
     form = FindForm()
-    if form.validate_on_submit():
-        found = db.session.scalar(
-            select(Submission.reference).where(Submission.reference == form.reference.data)
-        )
-        if found:
-            return redirect(url_for(".submission", reference=found))
+    if not form.validate_on_submit():
+        return _render_queue(form), 422
+    found = db.session.scalar(
+        select(Submission.reference).where(Submission.reference == form.reference.data)
+    )
+    if found:
+        return redirect(url_for(".submission", reference=found))
     flash(_("No submission has that reference. Check it and try again."))
     return redirect(url_for(".queue"))
 
@@ -128,9 +134,13 @@ def change_status(reference: str) -> ResponseReturnValue:
     """Move the submission to another status."""
     found = _submission_or_404(reference, to_change=True)
     form = StatusForm()
-    if form.validate_on_submit() and service.change_status(found, g.staff_user, form.status.data):
-        db.session.commit()
-        flash(_("Status updated."))
+    # Only a forged request sends a status the list does not offer: it gets no message.
+    if form.validate_on_submit():
+        if service.change_status(found, g.staff_user, form.status.data):
+            db.session.commit()
+            flash(_("Status updated."))
+        else:
+            flash(_("The status is unchanged."))
     return redirect(url_for(".submission", reference=reference))
 
 

@@ -257,3 +257,97 @@ def test_a_second_sign_in_left_at_enrolment_cannot_replace_the_factor(
         assert db.session.get(StaffUser, user.id).totp_secret == owner_secret[1]
     assert owner.get("/staff/").status_code == 200
     assert other.get("/staff/").status_code == 302
+
+
+NBSP = "\u00a0"  # French puts a no-break space before a colon
+
+
+@pytest.mark.parametrize(
+    ("lang", "signed_out", "title"),
+    [
+        ("en", "You have signed out.", "Staff sign-in"),
+        ("fr", "Votre session a été fermée.", "Connexion du personnel"),
+    ],
+)
+def test_signing_out_keeps_the_language(
+    app: Flask, client: FlaskClient, front_desk, lang: str, signed_out: str, title: str
+) -> None:
+    client.get(f"/auth/login?lang={lang}")
+    sign_in(client, app, front_desk)
+    response = client.post("/auth/logout", data={"csrf_token": form_token(client, "/staff/")})
+    assert response.headers["Location"] == "/auth/login"
+    page = client.get("/auth/login").text
+    assert f'<html lang="{"fr-CA" if lang == "fr" else "en"}">' in page
+    assert signed_out in page
+    assert f"<title>{title} –" in page
+    assert client.get("/staff/").status_code == 302, "the session itself is gone"
+
+
+@pytest.mark.parametrize(
+    ("lang", "error"), [("en", "Error: "), ("fr", f"Erreur{NBSP}: ")], ids=["en", "fr"]
+)
+def test_staff_sign_in_titles_say_error(
+    app: Flask, client: FlaskClient, clock: Clock, lang: str, error: str
+) -> None:
+    client.get(f"/auth/login?lang={lang}")
+    titles = {
+        "en": ("Staff sign-in", "Enter your code", "Set up your second factor"),
+        "fr": (
+            "Connexion du personnel",
+            "Entrez votre code",
+            "Configurez votre deuxième facteur d’authentification",
+        ),
+    }[lang]
+    assert f"<title>{titles[0]} –" in client.get("/auth/login").text
+    assert f"<title>{error}{titles[0]} –" in post_login(client, "x@clinic.example", "wrong")
+
+    user = make_staff(app)
+    post_login(client, user.email, STAFF_PASSWORD)
+    assert f"<title>{titles[1]} –" in client.get("/auth/verify").text
+    assert f"<title>{error}{titles[1]} –" in post_code(client, "000000")
+
+    newcomer = make_staff(app, "clinician", enrolled=False)
+    other = app.test_client()
+    other.get(f"/auth/login?lang={lang}")
+    post_login(other, newcomer.email, STAFF_PASSWORD)
+    assert f"<title>{titles[2]} –" in other.get("/auth/enrol").text
+    assert f"<title>{error}{titles[2]} –" in post_code(other, "000000", "/auth/enrol")
+
+
+@pytest.mark.parametrize(
+    ("lang", "email_message", "password_message", "code_message"),
+    [
+        (
+            "en",
+            "Enter an email address of 254 characters or fewer.",
+            "Enter a password of 1024 characters or fewer.",
+            "Enter a code of 32 characters or fewer.",
+        ),
+        (
+            "fr",
+            "Entrez une adresse courriel de 254 caractères ou moins.",
+            "Entrez un mot de passe de 1024 caractères ou moins.",
+            "Entrez un code de 32 caractères ou moins.",
+        ),
+    ],
+)
+def test_overlong_sign_in_fields_get_the_apps_own_messages(
+    app: Flask,
+    client: FlaskClient,
+    front_desk,
+    lang: str,
+    email_message: str,
+    password_message: str,
+    code_message: str,
+) -> None:
+    client.get(f"/auth/login?lang={lang}")
+    page = post_login(client, "a" * 250 + "@clinic.example", STAFF_PASSWORD)
+    assert email_message in page
+    assert 'href="#email"' in page
+    assert "Field cannot be longer" not in page
+    page = post_login(client, front_desk.email, "x" * 1025)
+    assert password_message in page
+    post_login(client, front_desk.email, STAFF_PASSWORD)
+    page = post_code(client, "1" * 33)
+    assert code_message in page
+    assert "Field cannot be longer" not in page
