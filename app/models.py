@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, event
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    event,
+    false,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
@@ -129,6 +139,9 @@ class StaffUser(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
+    # Set when someone else chose the password (an admin creating the account): at the next
+    # sign-in its owner must choose their own before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     is_active: Mapped[bool] = mapped_column(default=True)
     # Second factor: the TOTP secret once enrolment is confirmed, and the last time step used
     # (a code is accepted only for a later step, so each code works once).

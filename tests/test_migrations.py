@@ -157,3 +157,23 @@ def test_notes_and_decisions_before_form_keys_are_kept(empty_app: Flask) -> None
         db.session.rollback()
     assert [tuple(row) for row in kept] == [("Same words", None), ("Same words", None)]
     assert [tuple(row) for row in decided] == [("Fine", None)]
+
+
+def test_every_existing_account_chooses_its_own_password_after_0006(empty_app: Flask) -> None:
+    from sqlalchemy import text
+
+    with empty_app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="0005")
+        db.session.execute(
+            text(
+                "INSERT INTO staff_user (email, name, role, password_hash, is_active, "
+                "failed_logins, created_at) VALUES ('a@example.org', 'A', 'admin', 'x', true, 0, "
+                "'2026-01-01 00:00:00'), ('f@example.org', 'F', 'front_desk', 'x', true, 0, "
+                "'2026-01-01 00:00:00')"
+            )
+        )
+        db.session.commit()
+        upgrade(directory=str(MIGRATIONS))
+        flags = db.session.execute(text("SELECT must_change_password FROM staff_user")).scalars()
+        assert [bool(flag) for flag in flags] == [True, True]
+        db.session.rollback()

@@ -39,6 +39,8 @@ ACTION_GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
             "auth.login_failed",
             "auth.second_factor_failed",
             "auth.second_factor_enrolled",
+            "auth.password_changed",
+            "auth.password_change_failed",
             "auth.logout",
         ),
     ),

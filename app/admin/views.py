@@ -76,6 +76,7 @@ def _create_account(form: NewAccountForm) -> StaffUser | None:
         email=form.email.data,
         role=form.role.data,
         password_hash=hash_password(form.password.data),
+        must_change_password=True,  # the admin knows it: its owner chooses their own first
     )
     db.session.add(user)
     try:

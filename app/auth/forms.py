@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import EmailField, Field, PasswordField, StringField, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length
 
+from app.auth.passwords import password_problem
 from app.formtools import strip
 
 
@@ -41,3 +42,39 @@ class CodeForm(FlaskForm):
         ],
         filters=[strip],
     )
+
+
+class PasswordChangeForm(FlaskForm):
+    """The current password, and a new one of the staff member's own choosing, twice."""
+
+    current = PasswordField(
+        _l("Current password"),
+        [
+            DataRequired(_l("Enter your current password.")),
+            Length(max=1024, message=_l("Enter a password of %(max)d characters or fewer.")),
+        ],
+    )
+    password = PasswordField(
+        _l("New password"),
+        [
+            DataRequired(_l("Enter a new password.")),
+            Length(max=1024, message=_l("Enter a password of %(max)d characters or fewer.")),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Confirm the new password"),
+        [
+            DataRequired(_l("Enter the new password again.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
+        ],
+    )
+
+    def __init__(self, email: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.email = email  # a password may not contain the address's name part
+
+    def validate_password(self, field: Field) -> None:
+        """Length and commonness, the same rules as everywhere else (QUALITY.md)."""
+        problem = password_problem(field.data or "", self.email)
+        if problem:
+            raise ValidationError(problem)

@@ -55,6 +55,8 @@ def guard_blueprint(bp: Blueprint) -> None:
             target = request.full_path if request.method == "GET" else request.path
             session["next"] = target.rstrip("?")
             return redirect(url_for("auth.login"))
+        if user.must_change_password:
+            return redirect(url_for("auth.change_password"))
         if user.role not in allowed_roles(request.endpoint or ""):
             abort(403)
         return None

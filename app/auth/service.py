@@ -72,6 +72,26 @@ def check_password(email: str, password: str) -> tuple[StaffUser | None, str]:
     return user, "ok"
 
 
+def change_password(user: StaffUser, current: str, new: str) -> str | None:
+    """Make ``new`` the password of ``user`` (read ``for_attempt``) if ``current`` is right.
+
+    Returns None when changed, else why not: ``wrong`` (the current password is not right, or
+    the account must wait after too many failures; counted like a failed sign-in, so that a
+    session left open cannot be used to guess the password) or ``same`` (the new password is
+    the current one: someone else who chose it would still know it).
+    """
+    if is_locked(user) or not passwords.verify_password(user.password_hash, current):
+        if not is_locked(user):
+            record_failure(user)
+        return "wrong"
+    if passwords.verify_password(user.password_hash, new):
+        return "same"
+    user.password_hash = passwords.hash_password(new)
+    user.must_change_password = False
+    record_success(user)
+    return None
+
+
 def check_second_factor(user: StaffUser, code: str) -> str | None:
     """``totp`` or ``recovery_code`` when ``code`` is valid (and now used up), else None."""
     if user.totp_secret:

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from app import audit
 from app.auth import service, sessions, totp
-from app.auth.forms import CodeForm, LoginForm
+from app.auth.forms import CodeForm, LoginForm, PasswordChangeForm
 from app.auth.guard import is_local_path
 from app.extensions import db, limiter
 from app.i18n import SESSION_KEY as LANGUAGE_KEY
@@ -31,6 +31,10 @@ def _login_limit() -> str:
 
 
 def _home(user: StaffUser) -> str:
+    """Where a signed-in user goes next: their own password first if someone else chose it,
+    else the page they asked for before signing in, else their workspace."""
+    if user.must_change_password:
+        return url_for(".change_password")
     target = session.pop("next", None)
     if is_local_path(target):
         return target
@@ -129,6 +133,41 @@ def _complete_sign_in(user: StaffUser, method: str) -> None:
     sessions.start(user, "full")  # a new session id once fully signed in
     audit.record("auth.login", staff_id=user.id, detail={"method": method})
     db.session.commit()
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def change_password() -> ResponseReturnValue:
+    """Choose a new password: anyone signed in, and before anything else anyone whose password
+    someone else chose. Every other session of the account ends; this one carries on."""
+    signed_in = sessions.signed_in_user()  # also shows the staff navigation
+    row = sessions.current_row("full")
+    if signed_in is None or row is None:
+        session["next"] = url_for(".change_password")
+        return redirect(url_for(".login"))
+    user = service.for_attempt(signed_in) if request.method == "POST" else signed_in
+    form = PasswordChangeForm(email=user.email)
+    if form.validate_on_submit():
+        problem = service.change_password(user, form.current.data, form.password.data)
+        if problem is None:
+            sessions.end_all(user.id)
+            sessions.start(user, "full", signed_in_at=row.created_at)
+            audit.record("auth.password_changed", staff_id=user.id)
+            db.session.commit()
+            flash(_("Your password is changed. You are signed out everywhere else."))
+            return redirect(_home(user))
+        if problem == "same":
+            form.password.errors.append(_("Choose a password different from the current one."))
+        else:
+            audit.record("auth.password_change_failed", staff_id=user.id)
+            db.session.commit()
+            form.current.errors.append(
+                _(
+                    "That is not your current password, or there have been too many attempts. "
+                    "Check it and try again in a few minutes."
+                )
+            )
+    return render_template("auth/password.html", form=form, required=user.must_change_password)
 
 
 @bp.post("/logout")

@@ -69,4 +69,8 @@ def test_admin_pages(page: Page, live_app: Flask, lang: str) -> None:
     found["account"] = axe_violations(page)
     page.goto("/admin/audit")
     found["audit log"] = axe_violations(page)
+    page.goto("/auth/password")
+    found["password"] = axe_violations(page)
+    page.click("main form button[type=submit]")
+    found["password with errors"] = axe_violations(page)
     assert {name: v for name, v in found.items() if v} == {}
