@@ -53,6 +53,7 @@ ACTION_GROUPS: dict[str, tuple[Any, tuple[str, ...]]] = {
             "submission.note",
             "submission.clearance",
             "submission.export",
+            "submission.export_sent",
         ),
     ),
     "queue.": (_l("Queue"), ("queue.view",)),

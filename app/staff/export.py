@@ -22,6 +22,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
@@ -234,12 +235,22 @@ class _RowWriter:
             self._write(run)
 
 
-def csv_lines(session: Session, filters: QueueFilter) -> Iterator[str]:
+@dataclass
+class Sent:
+    """What an export has handed out so far: how many rows, and the references of its first
+    (newest) and last (oldest) row, for the audit log."""
+
+    rows: int = 0
+    newest: str | None = None
+    oldest: str | None = None
+
+
+def csv_lines(session: Session, filters: QueueFilter, sent: Sent | None = None) -> Iterator[str]:
     """The export as text chunks: a BOM, the header, then rows newest first, a batch at a time.
 
     Rows are fetched ``FETCH_ROWS`` at a time and written through one small reusable buffer,
-    so memory stays flat however many submissions match. Needs an app context (the filter's
-    dates are the clinic's days).
+    so memory stays flat however many submissions match. ``sent``, if given, follows what each
+    chunk handed out. Needs an app context (the filter's dates are the clinic's days).
     """
     begin_read_only(session)  # a snapshot: patients and staff keep writing meanwhile
     dialect = session.get_bind().dialect.name
@@ -257,6 +268,10 @@ def csv_lines(session: Session, filters: QueueFilter) -> Iterator[str]:
         for batch in result.partitions(BATCH_ROWS):
             for row in batch:
                 rows.write(row)
+            if sent is not None:
+                sent.rows += len(batch)
+                sent.newest = sent.newest or batch[0][0]
+                sent.oldest = batch[-1][0]
             yield drain(buffer)
     finally:
         result.close()  # also when the client goes away mid-download

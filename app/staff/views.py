@@ -7,6 +7,8 @@ sequential id, and nothing a patient typed ever appears in a URL.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import asdict
 from typing import Any
 
 from flask import (
@@ -31,7 +33,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import Submission
 from app.staff import bp, service
-from app.staff.export import csv_lines, export_filename
+from app.staff.export import Sent, csv_lines, export_filename
 from app.staff.forms import (
     OUTCOME_LABELS,
     STATUS_LABELS,
@@ -187,7 +189,23 @@ def export() -> ResponseReturnValue:
     audit.record("submission.export", detail={"filters": filters.as_args()})
     db.session.commit()
     return Response(
-        stream_with_context(csv_lines(db.session, filters)),
+        stream_with_context(_recorded(filters)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{export_filename(utcnow())}"'},
     )
+
+
+def _recorded(filters: QueueFilter) -> Iterator[str]:
+    """The export's CSV, then the audit record of what left: how many rows, the references of
+    the newest and the oldest, and whether the download finished (a browser may stop it). With
+    the export's first record (its filter, when its snapshot was taken), that says which
+    submissions' data left the clinic."""
+    sent, finished = Sent(), False
+    try:
+        yield from csv_lines(db.session, filters, sent)
+        finished = True
+    finally:
+        db.session.rollback()  # ends the export's read-only snapshot
+        detail = {"filters": filters.as_args(), "finished": finished, **asdict(sent)}
+        audit.record("submission.export_sent", detail=detail)
+        db.session.commit()
