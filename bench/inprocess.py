@@ -138,12 +138,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     settings = dict(setting.split("=", 1) for setting in args.set)
-    with production_app(
-        args.database,
-        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
-        SCREENING_RATE_LIMIT="1000000 per minute",
-        **settings,
-    ) as (app, _environment):
+    defaults = {
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+        "SCREENING_RATE_LIMIT": "1000000 per minute",
+    }
+    with production_app(args.database, **(defaults | settings)) as (app, _environment):
         kinds = requests(app, args.calls, args.rounds + (1 if args.profile else 0))
         figures = measure(kinds, args.calls, args.rounds)
         if args.profile:

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select, update
 from app.auth import service, totp
 from app.extensions import db
 from app.models import RecoveryCode, StaffSession, StaffUser
-from tests.conftest import STAFF_PASSWORD, Clock, form_token, make_staff, totp_code
+from tests.conftest import Clock, enter_password, form_token, make_staff, totp_code
 from tests.held import while_held
 
 
@@ -27,14 +27,7 @@ def lock_account(first: Connection, user: StaffUser) -> None:
 
 def at_code_stage(app: Flask, user: StaffUser) -> tuple[FlaskClient, str]:
     client = app.test_client()
-    client.post(
-        "/auth/login",
-        data={
-            "email": user.email,
-            "password": STAFF_PASSWORD,
-            "csrf_token": form_token(client, "/auth/login"),
-        },
-    )
+    enter_password(client, user)
     return client, form_token(client, "/auth/verify")
 
 
@@ -92,14 +85,7 @@ def test_a_recovery_code_used_while_it_signs_in_elsewhere_is_refused(app: Flask)
 def test_two_tabs_opening_the_enrolment_page_show_the_same_secret(app: Flask) -> None:
     user = make_staff(app, enrolled=False)
     client = app.test_client()
-    client.post(
-        "/auth/login",
-        data={
-            "email": user.email,
-            "password": STAFF_PASSWORD,
-            "csrf_token": form_token(client, "/auth/login"),
-        },
-    )
+    enter_password(client, user)
     secret = totp.new_secret()
     with while_held(app, lambda: client.get("/auth/enrol")) as held:
         # The other tab, first: it takes the session row and stores its secret.
@@ -117,14 +103,7 @@ def test_two_tabs_opening_the_enrolment_page_show_the_same_secret(app: Flask) ->
 def test_an_enrolment_sent_while_another_completes_is_refused(app: Flask, clock: Clock) -> None:
     user = make_staff(app, enrolled=False)
     client = app.test_client()
-    client.post(
-        "/auth/login",
-        data={
-            "email": user.email,
-            "password": STAFF_PASSWORD,
-            "csrf_token": form_token(client, "/auth/login"),
-        },
-    )
+    enter_password(client, user)
     token = form_token(client, "/auth/enrol")
     with app.app_context():
         pending = db.session.scalars(select(StaffSession.pending_secret)).one()
