@@ -27,8 +27,15 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.admin import bp
-from app.admin.export import compact_json, csv_chunks, export_filename
-from app.admin.forms import ROLE_LABELS, ActionForm, AuditFilterForm, NewAccountForm, RoleForm
+from app.admin.export import csv_chunks, export_filename
+from app.admin.forms import (
+    ACTION_LABELS,
+    ROLE_LABELS,
+    ActionForm,
+    AuditFilterForm,
+    NewAccountForm,
+    RoleForm,
+)
 from app.admin.queries import AuditFilter, audit_page, live_session_count, staff_names
 from app.auth import sessions
 from app.auth.guard import allow
@@ -279,7 +286,7 @@ def audit_log() -> ResponseReturnValue:
         filters=filters,
         filter_form=form,
         names=names,
-        compact_json=compact_json,
+        action_labels=ACTION_LABELS,
     )
 
 
