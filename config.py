@@ -32,7 +32,14 @@ def _log_format(value: str) -> str:
 
 
 def _bool(value: str) -> bool:
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    """``true``/``false`` and their usual spellings; anything else stops the app, so that a typo
+    never turns a protection off."""
+    word = value.strip().lower()
+    if word in {"1", "true", "yes", "on"}:
+        return True
+    if word in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"expected true or false, not {value!r}")
 
 
 def _retention_days(value: str) -> int:
@@ -173,7 +180,10 @@ class Config:
             source = os.environ if environ is None else environ
             for name, parse in ENVIRONMENT.items():
                 if source.get(name, "").strip():
-                    app.config[_RENAMED.get(name, name)] = parse(source[name].strip())
+                    try:
+                        app.config[_RENAMED.get(name, name)] = parse(source[name].strip())
+                    except ValueError as error:  # e.g. int("five"): say which setting
+                        raise RuntimeError(f"{name}: {error}.") from None
         if not app.config.get("SQLALCHEMY_DATABASE_URI"):
             Path(app.instance_path).mkdir(parents=True, exist_ok=True)
             app.config["SQLALCHEMY_DATABASE_URI"] = (

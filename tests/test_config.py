@@ -218,3 +218,20 @@ def test_sqlite_is_set_up_for_durability(app: Flask) -> None:
         "foreign_keys": 1,
         "busy_timeout": 10_000,
     }
+
+
+@pytest.mark.parametrize("value", ["enabled", "y", "ture", "2"])
+def test_a_switch_that_is_neither_true_nor_false_is_refused(tmp_path: Path, value: str) -> None:
+    """A typo must not turn rate limiting (and the check of its storage) off."""
+    app = bare_app(tmp_path)
+    app.config.from_object(ProductionConfig)
+    with pytest.raises(RuntimeError, match="RATELIMIT_ENABLED: expected true or false"):
+        ProductionConfig.load(app, {**PRODUCTION, "RATELIMIT_ENABLED": value})
+
+
+@pytest.mark.parametrize(("value", "expected"), [("on", True), ("No", False), ("0", False)])
+def test_switches_take_the_usual_spellings(tmp_path: Path, value: str, expected: bool) -> None:
+    app = bare_app(tmp_path)
+    app.config.from_object(DevelopmentConfig)
+    DevelopmentConfig.load(app, {"RATELIMIT_ENABLED": value})
+    assert app.config["RATELIMIT_ENABLED"] is expected

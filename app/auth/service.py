@@ -29,6 +29,15 @@ def for_attempt(user: StaffUser) -> StaffUser:
     return user
 
 
+def attempt_in(row: StaffSession) -> StaffUser | None:
+    """The user of session ``row``, read ``for_attempt``, or None when the session was ended
+    while the attempt waited for the account's lock (sign out everywhere, a password change or
+    an enrolment in another browser): it was read before the lock, so it is read again after."""
+    user = for_attempt(row.user)
+    db.session.refresh(row)
+    return user if row.revoked_at is None else None
+
+
 def is_locked(user: StaffUser) -> bool:
     """Whether the account must wait before its next attempt."""
     return user.locked_until is not None and user.locked_until > now()
@@ -75,15 +84,16 @@ def check_password(email: str, password: str) -> tuple[StaffUser | None, str]:
 def change_password(user: StaffUser, current: str, new: str) -> str | None:
     """Make ``new`` the password of ``user`` (read ``for_attempt``) if ``current`` is right.
 
-    Returns None when changed, else why not: ``wrong`` (the current password is not right, or
-    the account must wait after too many failures; counted like a failed sign-in, so that a
-    session left open cannot be used to guess the password) or ``same`` (the new password is
-    the current one: someone else who chose it would still know it).
+    Returns None when changed, else why not: ``locked`` (the account must wait after too many
+    failures), ``bad_password`` (the current password is not right; counted like a failed
+    sign-in, so that a session left open cannot be used to guess the password) or ``same`` (the
+    new password is the current one: someone else who chose it would still know it).
     """
-    if is_locked(user) or not passwords.verify_password(user.password_hash, current):
-        if not is_locked(user):
-            record_failure(user)
-        return "wrong"
+    if is_locked(user):
+        return "locked"
+    if not passwords.verify_password(user.password_hash, current):
+        record_failure(user)
+        return "bad_password"
     if passwords.verify_password(user.password_hash, new):
         return "same"
     user.password_hash = passwords.hash_password(new)

@@ -78,7 +78,9 @@ def second_factor() -> ResponseReturnValue:
     row = sessions.current_row("totp")
     if row is None:
         return redirect(url_for(".login"))
-    user = service.for_attempt(row.user) if request.method == "POST" else row.user
+    user = service.attempt_in(row) if request.method == "POST" else row.user
+    if user is None:
+        return redirect(url_for(".login"))
     form = CodeForm()
     if form.validate_on_submit():
         method = (
@@ -105,7 +107,9 @@ def enrol() -> ResponseReturnValue:
     row = sessions.current_row("enrol")
     if row is None:
         return redirect(url_for(".login"))
-    user = service.for_attempt(row.user) if request.method == "POST" else row.user
+    user = service.attempt_in(row) if request.method == "POST" else row.user
+    if user is None:
+        return redirect(url_for(".login"))
     if user.totp_secret:
         # Enrolled meanwhile in another browser: this sign-in must start again with a code
         # from that authenticator, never replace it.
@@ -145,7 +149,9 @@ def change_password() -> ResponseReturnValue:
     if signed_in is None or row is None:
         session["next"] = url_for(".change_password")
         return redirect(url_for(".login"))
-    user = service.for_attempt(signed_in) if request.method == "POST" else signed_in
+    user = service.attempt_in(row) if request.method == "POST" else signed_in
+    if user is None:
+        return redirect(url_for(".login"))
     form = PasswordChangeForm(email=user.email)
     if form.validate_on_submit():
         problem = service.change_password(user, form.current.data, form.password.data)
@@ -159,7 +165,8 @@ def change_password() -> ResponseReturnValue:
         if problem == "same":
             form.password.errors.append(_("Choose a password different from the current one."))
         else:
-            audit.record("auth.password_change_failed", staff_id=user.id)
+            reason = {"reason": problem}
+            audit.record("auth.password_change_failed", staff_id=user.id, detail=reason)
             db.session.commit()
             form.current.errors.append(
                 _(

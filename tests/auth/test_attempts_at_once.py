@@ -14,9 +14,18 @@ from flask.testing import FlaskClient
 from sqlalchemy import Connection, select, update
 
 from app.auth import service, totp
+from app.auth.passwords import hash_password, verify_password
 from app.extensions import db
 from app.models import RecoveryCode, StaffSession, StaffUser
-from tests.conftest import Clock, enter_password, form_token, make_staff, totp_code
+from tests.conftest import (
+    STAFF_PASSWORD,
+    Clock,
+    enter_password,
+    form_token,
+    make_staff,
+    sign_in,
+    totp_code,
+)
 from tests.held import while_held
 
 
@@ -117,3 +126,70 @@ def test_an_enrolment_sent_while_another_completes_is_refused(app: Flask, clock:
         )
     assert held.answers[0].headers["Location"] == "/auth/login"
     assert stored(app, user).totp_secret == theirs
+
+
+def sign_out_everywhere(first: Connection, user: StaffUser, new_hash: str | None = None) -> None:
+    """What ending every session of the account stores (an admin's "sign out everywhere", or a
+    password change in another browser when ``new_hash`` is given), under the account's lock."""
+    lock_account(first, user)
+    if new_hash:
+        first.execute(
+            update(StaffUser).where(StaffUser.id == user.id).values(password_hash=new_hash)
+        )
+    first.execute(
+        update(StaffSession)
+        .where(StaffSession.staff_id == user.id, StaffSession.revoked_at.is_(None))
+        .values(revoked_at=service.now())
+    )
+
+
+def live_sessions(app: Flask, user: StaffUser) -> int:
+    with app.app_context():
+        query = select(StaffSession.id).where(
+            StaffSession.staff_id == user.id, StaffSession.revoked_at.is_(None)
+        )
+        return len(db.session.scalars(query).all())
+
+
+def test_a_password_change_sent_while_signed_out_everywhere_is_refused(app: Flask) -> None:
+    user = make_staff(app)
+    client = app.test_client()
+    sign_in(client, app, user)
+    new = "lantern-orchard-velvet-93"
+    data = {"current": STAFF_PASSWORD, "password": new, "confirm": new}
+    data["csrf_token"] = form_token(client, "/auth/password")
+    with while_held(app, lambda: client.post("/auth/password", data=data)) as held:
+        sign_out_everywhere(held.first, user)
+    assert held.answers[0].headers["Location"] == "/auth/login"
+    assert live_sessions(app, user) == 0
+    with app.app_context():
+        assert not verify_password(stored(app, user).password_hash, new)  # nothing changed
+
+
+def test_a_code_sent_while_the_password_changes_elsewhere_does_not_sign_in(app: Flask) -> None:
+    user = make_staff(app)
+    client, token = at_code_stage(app, user)  # with the old password, just before the change
+    data = {"code": totp_code(app, user), "csrf_token": token}
+    with app.app_context():
+        new_hash = hash_password("lantern-orchard-velvet-93")
+    with while_held(app, lambda: client.post("/auth/verify", data=data)) as held:
+        sign_out_everywhere(held.first, user, new_hash)
+    assert held.answers[0].headers["Location"] == "/auth/login"
+    assert live_sessions(app, user) == 0
+
+
+def test_an_enrolment_sent_while_signed_out_everywhere_does_not_sign_in(
+    app: Flask, clock: Clock
+) -> None:
+    user = make_staff(app, enrolled=False)
+    client = app.test_client()
+    enter_password(client, user)
+    token = form_token(client, "/auth/enrol")
+    with app.app_context():
+        pending = db.session.scalars(select(StaffSession.pending_secret)).one()
+    data = {"code": pyotp.TOTP(pending).at(clock()), "csrf_token": token}
+    with while_held(app, lambda: client.post("/auth/enrol", data=data)) as held:
+        sign_out_everywhere(held.first, user)
+    assert held.answers[0].headers["Location"] == "/auth/login"
+    assert live_sessions(app, user) == 0
+    assert stored(app, user).totp_secret is None

@@ -178,6 +178,11 @@ def test_wrong_current_passwords_count_towards_the_lockout(
     # Locked: even the right one waits.
     answer = change(client, STAFF_PASSWORD, NEW_PASSWORD)
     assert "too many attempts" in answer.text
+    with app.app_context():
+        query = select(AuditEvent.detail).where(AuditEvent.action == "auth.password_change_failed")
+        reasons = [detail["reason"] for detail in db.session.scalars(query.order_by(AuditEvent.id))]
+    free = app.config["LOGIN_FREE_ATTEMPTS"]
+    assert reasons == ["bad_password"] * free + ["locked", "locked"]  # locked at the free-th
     assert stored(app, front_desk).must_change_password is False
 
 
