@@ -40,6 +40,17 @@ def at_code_stage(app: Flask, user: StaffUser) -> tuple[FlaskClient, str]:
     return client, form_token(client, "/auth/verify")
 
 
+def at_enrolment(app: Flask, clock: Clock) -> tuple[StaffUser, FlaskClient, dict[str, str]]:
+    """A new account signed in up to enrolment, and the form that would complete it."""
+    user = make_staff(app, enrolled=False)
+    client = app.test_client()
+    enter_password(client, user)
+    token = form_token(client, "/auth/enrol")
+    with app.app_context():
+        pending = db.session.scalars(select(StaffSession.pending_secret)).one()
+    return user, client, {"code": pyotp.TOTP(pending).at(clock()), "csrf_token": token}
+
+
 def stored(app: Flask, user: StaffUser) -> StaffUser:
     with app.app_context():
         return db.session.get(StaffUser, user.id)
@@ -110,13 +121,7 @@ def test_two_tabs_opening_the_enrolment_page_show_the_same_secret(app: Flask) ->
 
 
 def test_an_enrolment_sent_while_another_completes_is_refused(app: Flask, clock: Clock) -> None:
-    user = make_staff(app, enrolled=False)
-    client = app.test_client()
-    enter_password(client, user)
-    token = form_token(client, "/auth/enrol")
-    with app.app_context():
-        pending = db.session.scalars(select(StaffSession.pending_secret)).one()
-    data = {"code": pyotp.TOTP(pending).at(clock()), "csrf_token": token}
+    user, client, data = at_enrolment(app, clock)
     theirs = totp.new_secret()
     with while_held(app, lambda: client.post("/auth/enrol", data=data)) as held:
         # Another browser's enrolment, first: it takes the account and stores its secret.
@@ -181,13 +186,7 @@ def test_a_code_sent_while_the_password_changes_elsewhere_does_not_sign_in(app: 
 def test_an_enrolment_sent_while_signed_out_everywhere_does_not_sign_in(
     app: Flask, clock: Clock
 ) -> None:
-    user = make_staff(app, enrolled=False)
-    client = app.test_client()
-    enter_password(client, user)
-    token = form_token(client, "/auth/enrol")
-    with app.app_context():
-        pending = db.session.scalars(select(StaffSession.pending_secret)).one()
-    data = {"code": pyotp.TOTP(pending).at(clock()), "csrf_token": token}
+    user, client, data = at_enrolment(app, clock)
     with while_held(app, lambda: client.post("/auth/enrol", data=data)) as held:
         sign_out_everywhere(held.first, user)
     assert held.answers[0].headers["Location"] == "/auth/login"
