@@ -15,25 +15,23 @@ from app.models import RecoveryCode, StaffSession, StaffUser
 
 def find_user(email: str) -> StaffUser | None:
     """The account with this e-mail address (case-insensitive), locked for a sign-in attempt
-    (see ``for_attempt``)."""
+    (see ``attempt_in``)."""
     query = select(StaffUser).where(StaffUser.email == email.strip().lower())
     return db.session.scalar(query.with_for_update())
 
 
-def for_attempt(user: StaffUser) -> StaffUser:
-    """``user`` read again under its row lock, for a sign-in attempt: attempts on one account
-    that arrive together take turns, so each counts its failure from the last one's count and a
-    code used by one is seen as used by the next (PostgreSQL's ``FOR UPDATE``; on SQLite the
-    transaction's write lock does the same, and SQLAlchemy leaves the clause out)."""
-    db.session.refresh(user, with_for_update=True)
-    return user
-
-
 def attempt_in(row: StaffSession) -> StaffUser | None:
-    """The user of session ``row``, read ``for_attempt``, or None when the session was ended
-    while the attempt waited for the account's lock (sign out everywhere, a password change or
-    an enrolment in another browser): it was read before the lock, so it is read again after."""
-    user = for_attempt(row.user)
+    """The user of session ``row`` read again under the account's row lock, for an attempt (a
+    code, an enrolment, a password change); None when the session was ended meanwhile.
+
+    Attempts on one account that arrive together take turns, so each counts its failure from
+    the last one's count and a code used by one is seen as used by the next (PostgreSQL's
+    ``FOR UPDATE``; on SQLite the transaction's write lock does the same, and SQLAlchemy leaves
+    the clause out). The session row was read before the lock, so it is read again after it:
+    sign out everywhere, a password change or an enrolment in another browser may have ended it.
+    """
+    user = row.user
+    db.session.refresh(user, with_for_update=True)
     db.session.refresh(row)
     return user if row.revoked_at is None else None
 
@@ -82,7 +80,7 @@ def check_password(email: str, password: str) -> tuple[StaffUser | None, str]:
 
 
 def change_password(user: StaffUser, current: str, new: str) -> str | None:
-    """Make ``new`` the password of ``user`` (read ``for_attempt``) if ``current`` is right.
+    """Make ``new`` the password of ``user`` (read by ``attempt_in``) if ``current`` is right.
 
     Returns None when changed, else why not: ``locked`` (the account must wait after too many
     failures), ``bad_password`` (the current password is not right; counted like a failed

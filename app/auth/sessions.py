@@ -84,16 +84,22 @@ def current_row(stage: str | None = None) -> StaffSession | None:
 def signed_in_user() -> StaffUser | None:
     """The fully signed-in staff member of this request (cached on ``g``), touching the
     session's last-seen time."""
+    row = signed_in_session()
+    return row.user if row else None
+
+
+def signed_in_session() -> StaffSession | None:
+    """This request's full session row (see ``signed_in_user``), read once a request."""
     if "staff_user" in g:
-        return g.staff_user
+        return g.staff_session
     row = current_row("full")
     user = row.user if row else None
     if row is not None and (now() - row.last_seen_at).total_seconds() > LAST_SEEN_RESOLUTION:
         row.last_seen_at = now()
         db.session.commit()
-    g.staff_user = user
+    g.staff_user, g.staff_session = user, row
     g.staff_id = user.id if user else None
-    return user
+    return row
 
 
 def end(row: StaffSession) -> None:

@@ -144,12 +144,11 @@ def _complete_sign_in(user: StaffUser, method: str) -> None:
 def change_password() -> ResponseReturnValue:
     """Choose a new password: anyone signed in, and before anything else anyone whose password
     someone else chose. Every other session of the account ends; this one carries on."""
-    signed_in = sessions.signed_in_user()  # also shows the staff navigation
-    row = sessions.current_row("full")
-    if signed_in is None or row is None:
+    row = sessions.signed_in_session()  # also shows the staff navigation
+    if row is None:
         session["next"] = url_for(".change_password")
         return redirect(url_for(".login"))
-    user = service.attempt_in(row) if request.method == "POST" else signed_in
+    user = service.attempt_in(row) if request.method == "POST" else row.user
     if user is None:
         return redirect(url_for(".login"))
     form = PasswordChangeForm(email=user.email)
