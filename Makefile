@@ -11,7 +11,7 @@ PORT ?= 5000
 # The fast suite: everything but real browsers, the load test and the speed guards.
 FAST := not browser and not load and not perf
 
-.PHONY: run serve test test-postgres load-test perf-guard bench bench-rules bench-scale bench-throughput bench-inprocess bench-weight services check lint format migrations-check translations translations-check update-catalog browser-deps browser-test clean
+.PHONY: run serve test test-postgres load-test perf-guard bench bench-rules bench-scale bench-throughput bench-inprocess bench-weight bench-floor services check lint format migrations-check translations translations-check update-catalog browser-deps browser-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,8 +58,9 @@ perf-guard: $(STAMP) translations
 ## when a QUALITY.md target is missed: rules.evaluate; the staff workspace at 10k, 100k and 1M
 ## submissions on SQLite then PostgreSQL (about 15 minutes); throughput against a bare Flask
 ## app under the same gunicorn settings, with wrk (installed by scripts/install-bench-deps);
-## CPU a request in process; the bytes of every patient page in both languages.
-bench: bench-rules bench-scale bench-throughput bench-inprocess bench-weight
+## CPU a request in process; the bytes of every patient page in both languages; the stack's
+## leanest step page and step form against the same targets (bench-floor, which only measures).
+bench: bench-rules bench-scale bench-throughput bench-inprocess bench-weight bench-floor
 
 bench-rules: $(STAMP) translations
 	$(BIN)/pytest -m perf tests/perf/test_rules_speed.py --benchmark-columns=min,median,mean,max,rounds
@@ -79,6 +80,10 @@ bench-throughput: $(STAMP) translations services
 	./scripts/install-bench-deps
 	$(BIN)/python -m bench.throughput --database sqlite
 	$(BIN)/python -m bench.throughput --database postgresql
+
+bench-floor: $(STAMP) translations services
+	./scripts/install-bench-deps
+	$(BIN)/python -m bench.floor --database sqlite
 
 ## Start the machine's PostgreSQL and Redis if they are stopped.
 services:

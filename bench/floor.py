@@ -1,0 +1,119 @@
+"""How far the fixed stack itself is from the step page target, in one run.
+
+``python -m bench.floor`` (the same options as ``bench.throughput``): bench/hello.py, the
+reference pages of bench/floor_app.py and the app, each under gunicorn with the same
+gunicorn.conf.py and worker count, all running; then ``wrk`` against hello and each other page
+in turn, as bench/throughput.py does. Each page's requests per second are shown as a share of
+the bare Flask runs just before and after it, against the step page target (40%).
+
+The reference pages read a session cookie and one row, make a CSRF token and answer 8 KB, with
+nothing of the app's (bench/floor_app.py). When even they miss the target, no work on the app's
+own step page can reach it under these settings: the target asks a step page to cost less than
+the stack's leanest page does. Exits 0 whatever the ratios: it measures, it does not judge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench.floor_app import ANSWERS, draft, metadata
+from bench.server import Server, gunicorn
+from bench.sessions import Plan, make_sessions, production_app, step_forms, step_pages
+from bench.throughput import Bench, Figure, parse, print_report, server_log_errors
+
+# QUALITY.md, Performance: step page (GET) and step form (POST), as shares of bare Flask.
+TARGETS = {"GET": 0.40, "POST": 0.25}
+REFERENCE_REQUESTS = [
+    ("GET", "/row", "", "reference page: session, row, token, string"),
+    ("GET", "/jinja", "", "reference page: ... and a Jinja loop"),
+    ("GET", "/wtforms", "", "reference page: ... a WTForms form"),
+    ("POST", "/wtforms", urlencode(ANSWERS), "reference form: check, UPDATE, redirect"),
+]
+
+
+def reference_session(url: str, secret_key: str) -> tuple[str, str]:
+    """Store the reference pages' one row; the cookie of a browser whose session holds its
+    token, and the CSRF token its form carries."""
+    from flask import session
+    from flask_wtf.csrf import generate_csrf
+    from sqlalchemy import create_engine
+
+    from bench.floor_app import app
+
+    token = "reference-token"  # noqa: S105 - a session of the benchmark's own
+    engine = create_engine(url)
+    metadata.create_all(engine)
+    with engine.begin() as connection:
+        row = {"token_hash": hashlib.sha256(token.encode()).hexdigest()}
+        connection.execute(draft.insert(), [{**row, "answers": json.dumps(ANSWERS)}])
+    engine.dispose()
+    app.config["SECRET_KEY"] = secret_key
+    with app.test_request_context():
+        session["token"] = token
+        csrf_token = generate_csrf()
+        signed = app.session_interface.get_signing_serializer(app).dumps(dict(session))  # type: ignore[attr-defined]
+    return f"{app.config['SESSION_COOKIE_NAME']}={signed}", csrf_token
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    if shutil.which("wrk") is None:
+        print("wrk is missing: run scripts/install-bench-deps", file=sys.stderr)
+        return 2
+    with (
+        tempfile.TemporaryDirectory(prefix="ims-floor-") as temporary,
+        production_app(
+            args.database,
+            RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
+            SCREENING_RATE_LIMIT="1000000 per minute",
+        ) as (app, environment),
+    ):
+        directory = Path(temporary)
+        floor_url = f"sqlite:///{directory / 'floor.sqlite3'}"
+        reference = reference_session(floor_url, environment["SECRET_KEY"])
+        floor_environment = {**environment, "FLOOR_DATABASE_URL": floor_url}
+        plans = [
+            (name, Plan([(method, path, body)], [reference] * args.threads), TARGETS[method])
+            for method, path, body, name in REFERENCE_REQUESTS
+        ]
+        sessions = make_sessions(app, 2000)
+        ours_plans = [
+            ("the app's step page GET", Plan(step_pages(), sessions), TARGETS["GET"]),
+            ("the app's step POST", Plan(step_forms(), sessions), TARGETS["POST"]),
+        ]
+        with (
+            gunicorn(
+                environment, directory / "hello.log", args.workers, "bench.hello:app"
+            ) as hello,
+            gunicorn(
+                floor_environment, directory / "floor.log", args.workers, "bench.floor_app:app"
+            ) as floor,
+            gunicorn(environment, directory / "app.log", args.workers) as ours,
+        ):
+            bench = Bench(args, hello, floor)
+            bench.measure_hello()
+            runs = [(floor, plan) for plan in plans] + [(ours, plan) for plan in ours_plans]
+            for number, (server, (name, plan, target)) in enumerate(runs):
+                plan_file = plan.write(directory / f"plan-{number}.tsv")
+
+                def run(
+                    server: Server = server, name: str = name, plan_file: Path = plan_file
+                ) -> Figure:
+                    return bench.wrk.with_sessions(name, server.base_url, plan_file, False)
+
+                bench.add(bench.on(server, run), target)
+            print_report(args, bench, server_log_errors(hello, floor, ours))
+    print(f"\nreference pages: bench/floor_app.py; load average {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
