@@ -15,20 +15,56 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from flask import Flask
+from limits import parse_many
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _PLACEHOLDER_KEYS = {"", "change-me", "changeme", "dev", "secret", "development"}
 MIN_SECRET_KEY_LENGTH = 32
 
 
+def _whole(value: str, least: int) -> int:
+    """A whole number of at least ``least``; anything else is refused (ValueError)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = least - 1
+    if number < least:
+        raise ValueError(f"expected a whole number, at least {least}, not {value!r}")
+    return number
+
+
 def _minutes(value: str) -> timedelta:
-    return timedelta(minutes=int(value))
+    return timedelta(minutes=_whole(value, 1))
+
+
+def _hops(value: str) -> int:
+    return _whole(value, 0)
+
+
+def _rate_limits(value: str) -> str:
+    """Limits such as ``30 per minute;300 per hour``, each above zero. A limit the rate limiter
+    could not read would be skipped without a word, leaving the forms it guards unlimited."""
+    try:
+        limits = parse_many(value)
+    except ValueError:
+        limits = []
+    if not limits or any(limit.amount < 1 for limit in limits):
+        raise ValueError(f"expected limits such as '30 per minute;300 per hour', not {value!r}")
+    return value
 
 
 def _log_format(value: str) -> str:
     value = value.lower()
     if value not in {"json", "text"}:
-        raise RuntimeError("LOG_FORMAT must be json or text.")
+        raise ValueError(f"expected json or text, not {value!r}")
     return value
+
+
+def _log_level(value: str) -> str:
+    level = value.upper()
+    if level not in LOG_LEVELS:
+        raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}, not {value!r}")
+    return level
 
 
 def _bool(value: str) -> bool:
@@ -89,12 +125,12 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "DRAFT_TTL_MINUTES": _minutes,
     "RESULT_TTL_MINUTES": _minutes,
     "RATELIMIT_STORAGE_URI": str,
-    "SCREENING_RATE_LIMIT": str,
+    "SCREENING_RATE_LIMIT": _rate_limits,
     "RATELIMIT_ENABLED": _bool,
-    "LOGIN_RATE_LIMIT": str,
+    "LOGIN_RATE_LIMIT": _rate_limits,
     "LOG_FORMAT": _log_format,
-    "PROXY_FIX_HOPS": int,
-    "LOG_LEVEL": str,
+    "PROXY_FIX_HOPS": _hops,
+    "LOG_LEVEL": _log_level,
     "RETENTION_DAYS": _retention_days,
 }
 # Variables whose config key differs from the environment name.
@@ -228,8 +264,9 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Production: refuses to start without a real secret key and an explicit database, or
-    with rate limits that each of several workers would count on its own."""
+    """Production: refuses to start without a real secret key and an explicit database, with
+    logs that could hold patient data, or with rate limits that each of several workers would
+    count on its own."""
 
     APP_ENV = "production"
     LOG_FORMAT = "json"
@@ -246,6 +283,11 @@ class ProductionConfig(Config):
                 f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} "
                 "characters in production, e.g. python -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))'."
+            )
+        if app.config["LOG_FORMAT"] != "json":
+            raise RuntimeError(
+                "LOG_FORMAT must be json in production (text is for development): only the JSON "
+                "logs leave out paths and error messages, which may hold patient data."
             )
         _require_shared_rate_limits(app, source)
 
@@ -271,9 +313,10 @@ def _require_shared_rate_limits(app: Flask, environ: Mapping[str, str]) -> None:
         )
 
 
+# What APP_ENV may name. TestConfig is not among them: it ignores the environment, and the
+# test suite passes it directly.
 CONFIGS: dict[str, type[Config]] = {
     "development": DevelopmentConfig,
-    "test": TestConfig,
     "production": ProductionConfig,
 }
 

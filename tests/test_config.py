@@ -235,3 +235,58 @@ def test_switches_take_the_usual_spellings(tmp_path: Path, value: str, expected:
     app.config.from_object(DevelopmentConfig)
     DevelopmentConfig.load(app, {"RATELIMIT_ENABLED": value})
     assert app.config["RATELIMIT_ENABLED"] is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SCREENING_RATE_LIMIT", "thirty per minute"),
+        ("LOGIN_RATE_LIMIT", "10 per fortnight"),
+        ("LOGIN_RATE_LIMIT", "0 per minute"),
+        ("DRAFT_TTL_MINUTES", "-5"),
+        ("RESULT_TTL_MINUTES", "0"),
+        ("PROXY_FIX_HOPS", "-1"),
+        ("LOG_LEVEL", "VERBOSE"),
+        ("LOG_FORMAT", "yaml"),
+    ],
+)
+def test_a_setting_the_app_cannot_use_stops_it_and_is_named(
+    tmp_path: Path, name: str, value: str
+) -> None:
+    """A rate limit the limiter could not read would leave its forms unlimited, silently."""
+    app = bare_app(tmp_path)
+    app.config.from_object(ProductionConfig)
+    with pytest.raises(RuntimeError, match=f"^{name}: expected"):
+        ProductionConfig.load(app, {**PRODUCTION, "RATELIMIT_STORAGE_URI": "redis://", name: value})
+
+
+def test_limits_and_levels_in_the_usual_forms_are_taken(tmp_path: Path) -> None:
+    app = bare_app(tmp_path)
+    app.config.from_object(DevelopmentConfig)
+    DevelopmentConfig.load(
+        app,
+        {"SCREENING_RATE_LIMIT": "5/second", "LOG_LEVEL": "warning", "PROXY_FIX_HOPS": "0"},
+    )
+    assert app.config["SCREENING_RATE_LIMIT"] == "5/second"
+    assert app.config["LOG_LEVEL"] == "WARNING"
+    assert app.config["PROXY_FIX_HOPS"] == 0
+
+
+def test_production_refuses_plain_text_logs(tmp_path: Path) -> None:
+    """Only the JSON logs leave out paths and exception messages (app.logs)."""
+    app = bare_app(tmp_path)
+    app.config.from_object(ProductionConfig)
+    with pytest.raises(RuntimeError, match="LOG_FORMAT must be json in production"):
+        ProductionConfig.load(
+            app, {**PRODUCTION, "RATELIMIT_STORAGE_URI": "redis://", "LOG_FORMAT": "text"}
+        )
+
+
+def test_the_test_settings_cannot_be_chosen_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """They ignore the environment (a public secret key, no rate limits, cheap hashing)."""
+    monkeypatch.setenv("APP_ENV", "test")
+    with pytest.raises(RuntimeError, match="APP_ENV must be one of development, production"):
+        config_from_environment()
+
