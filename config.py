@@ -204,6 +204,14 @@ class Config:
     # Each process counts on its own: production refuses it with more than one worker.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
+    # Should the shared storage (Redis) stop answering, each worker counts on its own until it
+    # answers again (checked at growing intervals), so that patients can still send their
+    # answers; the rate limiter logs the switch both ways. Waits for it are kept short.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS: ClassVar[dict[str, float]] = {
+        "socket_connect_timeout": 1.0,
+        "socket_timeout": 1.0,
+    }
     SCREENING_RATE_LIMIT = "30 per minute;300 per hour"
 
     # Days after which ``flask purge`` deletes a submission; None: --older-than on each run.

@@ -1,12 +1,15 @@
-"""Running behind a proxy with several workers: forwarded headers, shared rate limits."""
+"""Running behind a proxy with several workers: forwarded headers, shared rate limits, and
+what happens when the shared storage stops."""
 
 from __future__ import annotations
 
 import secrets
 from pathlib import Path
 
+import pytest
 from flask import Flask, request
 
+from bench.server import free_port
 from tests.conftest import make_app
 from tests.journey import BASE_ANSWERS, post_step, step_data
 
@@ -45,3 +48,20 @@ def test_rate_limits_are_shared_through_redis(tmp_path: Path) -> None:
     statuses = [post_step(client, "safety", data).status_code for client in (first, second, first)]
     assert statuses == [302, 302, 302]
     assert post_step(second, "safety", data).status_code == 429
+
+
+def test_patients_can_still_send_answers_when_redis_stops(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With the shared storage unreachable, each worker counts on its own: the limits still
+    apply, and nobody meets an error page."""
+    settings = {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens
+        "SCREENING_RATE_LIMIT": "3 per minute",
+    }
+    client = make_app(tmp_path, **settings).test_client()
+    data = step_data("safety", BASE_ANSWERS)
+    statuses = [post_step(client, "safety", data).status_code for _ in range(4)]
+    assert statuses == [302, 302, 302, 429]
+    assert "falling back to in-memory storage" in caplog.text
