@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import re
 import runpy
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from flask import Flask
 
 from app import create_app
 from config import (
+    ENVIRONMENT,
     DevelopmentConfig,
     ProductionConfig,
     TestConfig,
@@ -290,3 +293,26 @@ def test_the_test_settings_cannot_be_chosen_from_the_environment(
     with pytest.raises(RuntimeError, match="APP_ENV must be one of development, production"):
         config_from_environment()
 
+
+def test_every_setting_is_in_env_example_and_the_readme() -> None:
+    """Operators learn the settings from these two files (gunicorn.conf.py reads its own)."""
+    root = GUNICORN_CONF.parent
+    names = {*ENVIRONMENT, "APP_ENV", "WEB_CONCURRENCY"}
+    names |= set(re.findall(r"environ\.get\(\"([A-Z_]+)\"", GUNICORN_CONF.read_text()))
+    example = set(re.findall(r"^#? ?([A-Z][A-Z_]+)=", (root / ".env.example").read_text(), re.M))
+    readme = (root / "README.md").read_text()
+    assert names - example == set()
+    assert {name for name in names if f"`{name}`" not in readme} == set()
+
+
+def test_env_example_can_be_loaded_by_a_shell() -> None:
+    """The same file serves systemd's EnvironmentFile= and a shell running flask commands."""
+    loaded = subprocess.run(
+        ["/bin/sh", "-c", 'set -a; . ./.env.example; printf %s "$SCREENING_RATE_LIMIT"'],
+        cwd=GUNICORN_CONF.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stderr == ""
+    assert loaded.stdout == "30 per minute;300 per hour"
