@@ -301,21 +301,32 @@ class ProductionConfig(Config):
 
 
 def _require_shared_rate_limits(app: Flask, environ: Mapping[str, str]) -> None:
-    """Refuse per-process rate-limit counters when gunicorn would run several processes:
-    each worker would count alone, multiplying every per-address limit by the workers."""
-    if not app.config.get("RATELIMIT_ENABLED", True):
+    """Refuse per-process rate-limit counters when gunicorn would run several processes, as
+    gunicorn.conf.py counts them (it checks again with the count gunicorn really runs)."""
+    require_shared_rate_limits(app.config, gunicorn_workers(environ), environ)
+
+
+def require_shared_rate_limits(
+    config: Mapping[str, Any],
+    workers: int,
+    environ: Mapping[str, str] | None = None,
+    counted: str = "WEB_CONCURRENCY, else 2 x cores + 1",
+) -> None:
+    """Refuse per-process rate-limit counters under more than one worker: each worker would
+    count alone, multiplying every per-address limit by the workers."""
+    if not config.get("RATELIMIT_ENABLED", True):
         return  # no limits at all: nothing is counted, wherever the storage is
-    storage = (app.config.get("RATELIMIT_STORAGE_URI") or "").strip()
+    storage = (config.get("RATELIMIT_STORAGE_URI") or "").strip()
     if storage and not storage.lower().startswith("memory://"):
         return
-    workers = gunicorn_workers(environ)
     if workers > 1:
-        unset = not environ.get("RATELIMIT_STORAGE_URI", "").strip()
+        source = os.environ if environ is None else environ
+        unset = not source.get("RATELIMIT_STORAGE_URI", "").strip()
         shown = f"unset (default {storage or 'memory://'!r})" if unset else repr(storage)
         raise RuntimeError(
             f"RATELIMIT_STORAGE_URI is {shown}: rate limits would be counted in each worker's "
-            f"memory, and gunicorn would run {workers} workers (WEB_CONCURRENCY, else 2 x cores "
-            f"+ 1), so every address would get {workers} times its sign-in and questionnaire "
+            f"memory, and gunicorn would run {workers} workers ({counted}), so every address "
+            f"would get {workers} times its sign-in and questionnaire "
             "limits. Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (a Redis all workers "
             "share), or WEB_CONCURRENCY=1 to run a single worker."
         )

@@ -11,13 +11,14 @@ from pathlib import Path
 if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from config import gunicorn_workers
+from config import gunicorn_workers, require_shared_rate_limits
 
 # Listen on loopback behind the TLS proxy (nginx); the proxy forwards to this address.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers, two per core plus one: requests are short and CPU-bound (Argon2, templates).
-# Set the count with WEB_CONCURRENCY, not --workers: the app (config.py) counts the same way,
-# and refuses to start with per-process rate-limit storage (memory://) under more than one.
+# Set the count with WEB_CONCURRENCY: the app (config.py) counts the same way when it loads,
+# and refuses per-process rate-limit storage (memory://) under more than one worker;
+# on_starting checks again with the count gunicorn really runs (--workers included).
 workers = gunicorn_workers()
 worker_class = "sync"
 # Long enough for a CSV export of a large queue (about a million rows) to finish streaming.
@@ -51,3 +52,12 @@ def post_fork(server, worker):
     with app.app_context():
         for engine in app.extensions["sqlalchemy"].engines.values():
             engine.dispose(close=False)
+
+
+def on_starting(server):
+    """Check the rate-limit storage against the workers gunicorn will really run, whatever set
+    their count (``--workers``, ``GUNICORN_CMD_ARGS``): the app's own check, when it loads, can
+    only count ``WEB_CONCURRENCY``. The app is loaded already (``preload_app``)."""
+    config = getattr(server.app.wsgi(), "config", {})
+    if config.get("APP_ENV") == "production":
+        require_shared_rate_limits(config, server.cfg.workers, counted="its workers setting")

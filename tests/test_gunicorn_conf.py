@@ -1,4 +1,5 @@
-"""gunicorn.conf.py: workers are forks of a preloaded app and open their own connections."""
+"""gunicorn.conf.py: workers are forks of a preloaded app and open their own connections, and
+gunicorn refuses per-worker rate limits under the workers it really runs."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import runpy
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from flask import Flask
 from sqlalchemy import text
 
@@ -44,3 +46,34 @@ def test_an_app_without_a_database_forks_as_it_is() -> None:
     bare = Flask("bare")
     server = SimpleNamespace(app=SimpleNamespace(wsgi=lambda: bare))
     runpy.run_path(str(CONF))["post_fork"](server, None)  # nothing to dispose, no error
+
+
+def production_server(workers: int, **settings: object) -> SimpleNamespace:
+    """What on_starting sees: gunicorn's arbiter, with its settings and the preloaded app."""
+    app = Flask("production")
+    app.config.update(APP_ENV="production", RATELIMIT_ENABLED=True, **settings)
+    return SimpleNamespace(
+        app=SimpleNamespace(wsgi=lambda: app), cfg=SimpleNamespace(workers=workers)
+    )
+
+
+def test_gunicorn_refuses_memory_rate_limits_under_workers_it_was_given(monkeypatch) -> None:
+    """``gunicorn --workers 4`` with WEB_CONCURRENCY=1: the app's own check passed at load."""
+    monkeypatch.setenv("WEB_CONCURRENCY", "1")
+    on_starting = runpy.run_path(str(CONF))["on_starting"]
+    with pytest.raises(RuntimeError, match="gunicorn would run 4 workers"):
+        on_starting(production_server(4, RATELIMIT_STORAGE_URI="memory://"))
+    on_starting(production_server(1, RATELIMIT_STORAGE_URI="memory://"))
+    on_starting(production_server(4, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0"))
+
+
+def test_gunicorn_leaves_other_apps_alone() -> None:
+    """The benchmarks' bare Flask app, or a development app, has no such check."""
+    on_starting = runpy.run_path(str(CONF))["on_starting"]
+    server = production_server(4)
+    server.app.wsgi().config["APP_ENV"] = "development"
+    on_starting(server)
+    bare = Flask("bare")
+    on_starting(
+        SimpleNamespace(app=SimpleNamespace(wsgi=lambda: bare), cfg=SimpleNamespace(workers=4))
+    )
