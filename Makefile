@@ -84,6 +84,7 @@ bench-throughput: $(STAMP) translations services
 bench-floor: $(STAMP) translations services
 	./scripts/install-bench-deps
 	$(BIN)/python -m bench.floor --database sqlite
+	$(BIN)/python -m bench.floor --database postgresql
 
 ## Start the machine's PostgreSQL and Redis if they are stopped.
 services:

@@ -14,9 +14,9 @@ headers or audit. The three pages differ only in how the HTML is made:
 answers saved in one UPDATE and committed with the app's SQLite durability (WAL, synchronous
 FULL), and a redirect.
 
-Served by bench/floor.py under the same gunicorn.conf.py as bench/hello.py. The database URL and
-the secret key come from ``FLOOR_DATABASE_URL`` and ``SECRET_KEY``; bench/floor.py stores the
-rows and makes the cookie.
+Served by bench/floor.py under the same gunicorn.conf.py as bench/hello.py. The database URL
+(SQLite or PostgreSQL) and the secret key come from ``FLOOR_DATABASE_URL`` and ``SECRET_KEY``;
+bench/floor.py stores the row and makes the cookie.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ FOOTER = f"<footer>{FIXED_TEXT}</footer>"
 
 metadata = MetaData()
 draft = Table(
-    "draft",
+    "reference_draft",  # beside the app's own tables when bench/floor.py shares its database
     metadata,
     Column("token_hash", String(64), primary_key=True),
     Column("answers", Text, nullable=False),
