@@ -79,10 +79,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hardening(app: Flask) -> None:
-    """Proxy headers (when configured), security headers and caching rules."""
-    from app.http import register_proxy_fix, register_security_headers
+    """Proxy headers (when configured), a readable query string, security headers and caching
+    rules."""
+    from app.http import register_proxy_fix, register_query_encoding, register_security_headers
 
     register_proxy_fix(app)
+    register_query_encoding(app)  # last: the outermost layer, around the proxy fix too
     register_security_headers(app)
 
 

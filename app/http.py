@@ -1,9 +1,16 @@
-"""HTTP hardening applied to every response: security headers and caching rules."""
+"""HTTP hardening applied to every request and response: a query string the app can always
+read, security headers and caching rules."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -22,6 +29,35 @@ def register_proxy_fix(app: Flask) -> None:
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+
+class EncodedQueryString:
+    """WSGI middleware: percent-encode every non-ASCII byte of ``QUERY_STRING``, as a browser does.
+
+    Werkzeug decodes a raw query string as strict UTF-8 when ``request.args`` is first read, so
+    one stray byte (``?x=\\xff``, sent by hand) would fail every page, the health check and the
+    error pages included. Encoded, it reaches the app as ``%FF``, which it already reads safely;
+    raw UTF-8 text still decodes to the same characters.
+    """
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        query = environ.get("QUERY_STRING", "")
+        if not query.isascii():
+            # PEP 3333: the server hands over the bytes as latin-1 characters, one per byte.
+            raw = query.encode("latin-1", errors="replace")
+            environ["QUERY_STRING"] = "".join(
+                chr(byte) if byte < 0x80 else f"%{byte:02X}" for byte in raw
+            )
+        return self.app(environ, start_response)
+
+
+def register_query_encoding(app: Flask) -> None:
+    """Wrap the whole app (outermost, around any proxy fix) so every request, error pages
+    included, sees an ASCII query string."""
+    app.wsgi_app = EncodedQueryString(app.wsgi_app)  # type: ignore[method-assign]
 
 
 def register_security_headers(app: Flask) -> None:

@@ -216,3 +216,21 @@ def test_aborts_render_the_error_page(
     response = client.get("/fail")
     assert response.status_code == status
     assert f"<h1>{title}</h1>" in response.get_data(as_text=True)
+
+
+RAW_BYTE = "x=\xff"  # WSGI holds the query's bytes as latin-1: one raw byte 0xFF, not UTF-8
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/healthz", "/auth/login", "/screening/safety", "/staff/", "/no-such-page"]
+)
+def test_raw_bytes_in_the_query_string_are_no_500(client: FlaskClient, url: str) -> None:
+    response = client.get(url, environ_overrides={"QUERY_STRING": RAW_BYTE})
+    assert response.status_code < 500
+    assert_secure_headers(response, hsts=True)
+
+
+def test_a_raw_utf8_query_string_still_picks_the_language(client: FlaskClient) -> None:
+    query = "lang=fr&q=" + "é".encode().decode("latin-1")
+    page = client.get("/", environ_overrides={"QUERY_STRING": query}).get_data(as_text=True)
+    assert '<html lang="fr-CA">' in page
