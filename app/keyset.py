@@ -21,6 +21,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 Key = tuple[Any, ...]
 _MAX_CURSOR = 200
+# The largest id the database can hold (the id columns are 32-bit ``Integer``). PostgreSQL
+# refuses even to compare such a column with a larger number, so larger ones are refused here.
+MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +77,7 @@ def _parse(kind: type, text: str) -> Any:
         except OverflowError:
             raise ValueError(text) from None
     number = int(text)
-    if not 0 <= number < 2**63:
+    if not 0 <= number <= MAX_ID:
         raise ValueError(text)
     return number
 

@@ -42,6 +42,7 @@ from app.auth.guard import allow
 from app.auth.passwords import hash_password
 from app.database import utcnow
 from app.extensions import db
+from app.keyset import MAX_ID
 from app.models import RecoveryCode, StaffUser
 
 
@@ -98,8 +99,8 @@ def _create_account(form: NewAccountForm) -> StaffUser | None:
 
 def _storable(staff_id: int) -> int:
     """``staff_id``, or a 404 when no account could have it: the URL converter takes any size,
-    the database's ids do not."""
-    if staff_id >= 2**63:
+    the database's ids do not (and PostgreSQL fails on a larger one rather than finding none)."""
+    if staff_id > MAX_ID:
         abort(404)
     return staff_id
 

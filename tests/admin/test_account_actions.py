@@ -73,6 +73,18 @@ def test_unknown_account_is_404(admin_client: FlaskClient) -> None:
     assert post_form(admin_client, "/admin/accounts/9999/disable").status_code == 404
 
 
+ACTIONS = ("role", "disable", "enable", "reset-2fa", "sign-out-everywhere")
+
+
+@pytest.mark.parametrize("staff_id", [2**31, 2**40, 2**63 - 1])
+def test_ids_past_the_columns_range_are_404(admin_client: FlaskClient, staff_id: int) -> None:
+    """The id column is a 32-bit integer: PostgreSQL refuses to compare it with a larger one."""
+    assert admin_client.get(f"/admin/accounts/{staff_id}").status_code == 404
+    for action in ACTIONS:
+        url = f"/admin/accounts/{staff_id}/{action}"
+        assert post_form(admin_client, url, {"role": "clinician"}).status_code == 404, action
+
+
 def test_disable_ends_sessions_at_once(
     app: Flask, admin_client: FlaskClient, admin, front_desk
 ) -> None:
