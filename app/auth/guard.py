@@ -7,6 +7,7 @@ route cannot forget access control.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ from app.auth.sessions import signed_in_user
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 ROLES_ATTRIBUTE = "_allowed_roles"
 PATIENT_DATA_ROLES = ("front_desk", "clinician")
+_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def allow(*roles: str) -> Callable[[F], F]:
@@ -38,8 +40,15 @@ def allowed_roles(endpoint: str) -> frozenset[str]:
 
 
 def is_local_path(target: str | None) -> bool:
-    """Whether ``target`` is a path on this site (a safe place to go after sign-in)."""
+    """Whether ``target`` is a path on this site (a safe place to go after sign-in).
+
+    Control characters are refused first: ``urlsplit`` silently drops CR, LF and tab, so it
+    would pass them on to the ``Location`` header, which they could split (Werkzeug refuses
+    such a header with an error). No page of the site has one in its address.
+    """
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if _CONTROL_CHARACTER.search(target):
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc

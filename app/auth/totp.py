@@ -38,10 +38,12 @@ def qr_svg(uri: str) -> Markup:
 def matching_step(secret: str, code: str, now: datetime, last_step: int | None) -> int | None:
     """The time step ``code`` belongs to, if it is valid now and later than ``last_step``.
 
-    Refusing steps at or before the last one used makes every code single-use.
+    Refusing steps at or before the last one used makes every code single-use. Only ASCII digits
+    make a code: ``str.isdigit`` also accepts full-width, Arabic-Indic or superscript ones, which
+    no authenticator shows and ``hmac.compare_digest`` refuses to compare (non-ASCII text).
     """
     code = code.strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
         return None
     totp = pyotp.TOTP(secret, interval=STEP_SECONDS)
     current = totp.timecode(now)

@@ -351,3 +351,34 @@ def test_overlong_sign_in_fields_get_the_apps_own_messages(
     page = post_code(client, "1" * 33)
     assert code_message in page
     assert "Field cannot be longer" not in page
+
+
+# Digits that str.isdigit() accepts but no authenticator shows: full-width, Arabic-Indic,
+# superscript.
+NON_ASCII_DIGITS = ["１２３４５６", "١٢٣٤٥٦", "²²²²²²"]
+
+
+@pytest.mark.parametrize("code", NON_ASCII_DIGITS)
+def test_codes_in_other_digits_are_wrong_codes(app: Flask, client: FlaskClient, code: str) -> None:
+    user = make_staff(app)
+    post_login(client, user.email, STAFF_PASSWORD)
+    assert "That code is not right" in post_code(client, code)
+    assert stored_user(app, user).failed_logins == 1
+    assert audit_actions(app)[-1] == ("auth.second_factor_failed", user.id, None)
+
+    newcomer = make_staff(app, "clinician", enrolled=False)
+    other = app.test_client()
+    post_login(other, newcomer.email, STAFF_PASSWORD)
+    assert "That code is not right" in post_code(other, code, "/auth/enrol")
+    assert stored_user(app, newcomer).totp_secret is None
+
+
+@pytest.mark.parametrize("escape", ["%0d%0a", "%0a", "%0d", "%00", "%09", "%7f", "%c2%85"])
+def test_next_with_a_control_character_is_ignored(
+    app: Flask, client: FlaskClient, front_desk, escape: str
+) -> None:
+    """Such a target could split the ``Location`` header: the user goes to their own page."""
+    client.get(f"/auth/login?next=/staff/{escape}X-Injected:%201")
+    response = sign_in(client, app, front_desk)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/staff/"
