@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import Field, HiddenField
+from wtforms.validators import StopValidation
 
 FORM_KEY = re.compile(r"[A-Za-z0-9_-]{22}")  # what new_form_key makes: 16 random bytes
 
@@ -16,6 +18,23 @@ FORM_KEY = re.compile(r"[A-Za-z0-9_-]{22}")  # what new_form_key makes: 16 rando
 def strip(value: Any) -> Any:
     """A WTForms filter: trim surrounding white space from text, leave anything else alone."""
     return value.strip() if isinstance(value, str) else value
+
+
+class PlainText:
+    """Refuses control characters, on the patient's side and the staff's: a pasted NUL or
+    escape code is never a real answer, and PostgreSQL cannot store a NUL at all (it would be
+    a 500 there, and silently kept on SQLite). ``allow_newlines`` for multi-line text.
+
+    It stops the field's other checks: their messages would only be noise about the same text.
+    """
+
+    def __init__(self, allow_newlines: bool = False) -> None:
+        self.allowed = {"\n", "\r", "\t"} if allow_newlines else set()
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        text = field.data if isinstance(field.data, str) else ""
+        if any(unicodedata.category(ch) == "Cc" and ch not in self.allowed for ch in text):
+            raise StopValidation(_l("Remove any special characters and try again."))
 
 
 def new_form_key() -> str:

@@ -20,7 +20,7 @@ from wtforms.validators import (
 )
 
 from app.auth.passwords import password_problem
-from app.formtools import strip
+from app.formtools import PlainText, strip
 from app.models import ROLES
 
 ROLE_LABELS = {
@@ -127,6 +127,7 @@ class NewAccountForm(FlaskForm):
         [
             DataRequired(_l("Enter the person's name.")),
             Length(max=100, message=_l("Enter a name of %(max)d characters or fewer.")),
+            PlainText(),
         ],
         [strip],
     )
@@ -135,6 +136,7 @@ class NewAccountForm(FlaskForm):
         [
             DataRequired(_l("Enter an email address.")),
             Length(max=254, message=_l("Enter an email address of %(max)d characters or fewer.")),
+            PlainText(),
             Email(_l("Enter an email address like name@example.org.")),
         ],
         [_lower],

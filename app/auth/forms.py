@@ -9,7 +9,7 @@ from wtforms import EmailField, Field, PasswordField, StringField, ValidationErr
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.auth.passwords import password_problem
-from app.formtools import strip
+from app.formtools import PlainText, strip
 
 
 class LoginForm(FlaskForm):
@@ -20,6 +20,7 @@ class LoginForm(FlaskForm):
         [
             DataRequired(_l("Enter your email address.")),
             Length(max=254, message=_l("Enter an email address of %(max)d characters or fewer.")),
+            PlainText(),
         ],
     )
     password = PasswordField(
@@ -39,6 +40,7 @@ class CodeForm(FlaskForm):
         [
             DataRequired(_l("Enter the code.")),
             Length(max=32, message=_l("Enter a code of %(max)d characters or fewer.")),
+            PlainText(),
         ],
         filters=[strip],
     )

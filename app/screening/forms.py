@@ -8,7 +8,6 @@ valid form into a plain answers mapping with ``answers_from``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -31,10 +30,11 @@ from wtforms.validators import (
     Length,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 
-from app.formtools import strip
+from app.formtools import PlainText, strip
 from app.screening.catalogue import NONE_CODE, Kind, Question, Step
 from app.screening.questions import STEPS
 from app.screening.questions_more import PHONE_MAX, PHONE_MIN
@@ -78,17 +78,12 @@ class Ticked:
             raise ValidationError(self.message)
 
 
-class PlainText:
-    """Refuses control characters (a pasted NUL or escape code is never a real answer)."""
-
-    def __init__(self, allow_newlines: bool = False) -> None:
-        self.allowed = {"\n", "\r", "\t"} if allow_newlines else set()
-
-    def __call__(self, form: FlaskForm, field: Field) -> None:
-        if any(
-            unicodedata.category(ch) == "Cc" and ch not in self.allowed for ch in field.data or ""
-        ):
-            raise ValidationError(_l("Remove any special characters and try again."))
+def one_value(form: FlaskForm, field: Field) -> None:
+    """A single-choice question answered once: a radio group sends one value, so more than one
+    is a hand-made request, and which of them counts is not ours to guess (WTForms would take
+    the first, hiding an emergency "yes" sent after a "no"). Stops the field's other checks."""
+    if field.raw_data and len(field.raw_data) > 1:
+        raise StopValidation(_l("Choose only one answer."))
 
 
 def _required_message(question: Question) -> Any:
@@ -106,7 +101,7 @@ def _choice_field(question: Question) -> Field:
     # Choices are rendered by our own macros and checked by AllowedCodes against the catalogue.
     if question.kind is Kind.MULTI:
         return SelectMultipleField(question.label, validators, validate_choice=False)
-    return RadioField(question.label, validators, validate_choice=False)
+    return RadioField(question.label, [one_value, *validators], validate_choice=False)
 
 
 def _contact_field(question: Question) -> Field:

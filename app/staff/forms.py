@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -10,8 +12,9 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from app.formtools import OnceOnlyForm, strip
+from app.formtools import OnceOnlyForm, PlainText, strip
 from app.models import STATUSES
+from app.screening.service import REFERENCE_ALPHABET
 
 NOTE_MAX = 4000
 DECISIONS = ("cleared", "not_cleared")
@@ -34,6 +37,24 @@ OUTCOME_LABELS = {
 }
 
 
+_REFERENCE_BODY = re.compile(f"[{REFERENCE_ALPHABET}]{{8}}")
+
+
+def canonical_reference(typed: str) -> str | None:
+    """A reference as typed or read out (``ims 7kq4 m2xd``, ``7KQ4–M2XD``...) in its one stored
+    form ``IMS-7KQ4-M2XD``; None when it cannot be one. Case, white space, hyphens and dashes
+    are ignored and the ``IMS`` prefix is optional (no body starts with I: not in the alphabet).
+    A reference in a URL must already be in this form (``typed == canonical_reference(typed)``).
+    """
+    compact = "".join(
+        ch for ch in typed.upper() if not ch.isspace() and unicodedata.category(ch) != "Pd"
+    )
+    body = compact.removeprefix("IMS")
+    if not _REFERENCE_BODY.fullmatch(body):
+        return None
+    return f"IMS-{body[:4]}-{body[4:]}"
+
+
 def _choices(pairs: Any) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
@@ -54,15 +75,17 @@ class FilterForm(FlaskForm):
 
 
 class FindForm(FlaskForm):
-    """Find a submission by its reference (POST, so nothing typed lands in a URL)."""
+    """Find a submission by its reference (POST, so nothing typed lands in a URL). What was
+    typed is shown again as typed; ``canonical_reference`` reads it."""
 
     reference = StringField(
         _l("Reference"),
         [
             DataRequired(_l("Enter a reference.")),
             Length(max=20, message=_l("Enter a reference of %(max)d characters or fewer.")),
+            PlainText(),
         ],
-        filters=[strip, lambda v: v.upper() if isinstance(v, str) else v],
+        filters=[strip],
     )
 
 
@@ -84,6 +107,7 @@ class NoteForm(OnceOnlyForm):
         [
             DataRequired(_l("Write the note.")),
             Length(max=NOTE_MAX, message=_l("Keep the note to %(max)d characters or fewer.")),
+            PlainText(allow_newlines=True),
         ],
         filters=[strip],
     )
@@ -105,6 +129,7 @@ class ClearanceForm(OnceOnlyForm):
         [
             DataRequired(_l("Give the reason for the decision.")),
             Length(max=NOTE_MAX, message=_l("Keep the reason to %(max)d characters or fewer.")),
+            PlainText(allow_newlines=True),
         ],
         filters=[strip],
     )

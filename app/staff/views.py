@@ -42,6 +42,7 @@ from app.staff.forms import (
     FindForm,
     NoteForm,
     StatusForm,
+    canonical_reference,
 )
 from app.staff.presenters import submission_page_context
 from app.staff.queries import QueueFilter, queue_page
@@ -57,7 +58,11 @@ def _submission_or_404(reference: str, *, to_change: bool = False) -> Submission
     """The submission with this reference. ``to_change``: read under a row lock, so that two
     follow-up actions on one submission (a form sent twice, two people at once) take turns and
     each sees what the other stored (PostgreSQL's ``FOR UPDATE``; on SQLite a transaction that
-    may write already holds the database's write lock, and SQLAlchemy leaves the clause out)."""
+    may write already holds the database's write lock, and SQLAlchemy leaves the clause out).
+    A ``reference`` not in the stored form cannot match, and is not sent to the database
+    (PostgreSQL refuses text holding a NUL)."""
+    if canonical_reference(reference) != reference:
+        abort(404)
     query = select(Submission).where(Submission.reference == reference)
     submission = db.session.scalar(query.with_for_update() if to_change else query)
     if submission is None:
@@ -100,12 +105,14 @@ def _render_queue(find_form: FindForm) -> str:
 @bp.post("/find")
 @allow(*PATIENT_DATA_ROLES)
 def find() -> ResponseReturnValue:
-    """Open a submission by its reference; an empty or overlong one is the form's own error."""
+    """Open a submission by its reference, in any form a person types it (``canonical_reference``);
+    an empty, overlong or unprintable one is the form's own error."""
     form = FindForm()
     if not form.validate_on_submit():
         return _render_queue(form), 422
-    found = db.session.scalar(
-        select(Submission.reference).where(Submission.reference == form.reference.data)
+    reference = canonical_reference(form.reference.data)
+    found = reference and db.session.scalar(
+        select(Submission.reference).where(Submission.reference == reference)
     )
     if found:
         return redirect(url_for(".submission", reference=found))

@@ -188,3 +188,37 @@ def test_submit_before_finishing_goes_back_to_the_questionnaire(
 def test_unknown_fields_are_ignored_and_never_stored(app: Flask, client: FlaskClient) -> None:
     post_step(client, "safety", {**step_data("safety", BASE_ANSWERS), "is_admin": "1"})
     assert "is_admin" not in stored_answers(app)
+
+
+@pytest.mark.parametrize(
+    ("step_id", "field", "values"),
+    [
+        ("safety", "rf_chest_breathing", ["no", "yes"]),
+        ("safety", "rf_chest_breathing", ["yes", "no"]),
+        ("safety", "rf_night_pain", ["no", "no"]),  # even the same value twice
+        ("pain", "pain_duration", ["under_6_weeks", "over_12_months"]),
+        ("pain", "pain_intensity", ["2", "9"]),
+        ("contact", "contact_preference", ["phone", "email"]),
+    ],
+)
+def test_a_single_choice_sent_more_than_once_is_refused(
+    app: Flask, client: FlaskClient, step_id: str, field: str, values: list[str]
+) -> None:
+    """Only a hand-made request sends one radio group twice: which value counts is not ours
+    to guess (the first would hide an emergency "yes" sent after a "no")."""
+    answer_steps_before(client, step_id)
+    before = stored_answers(app)
+    response = post_step(client, step_id, valid(step_id, **{field: values}))
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    assert f'id="{field}-error"' in html
+    assert "Choose only one answer." in html
+    assert stored_answers(app) == before
+    assert submissions(app) == 0
+
+
+def test_multi_choice_questions_still_take_several_values(app: Flask, client: FlaskClient) -> None:
+    answer_steps_before(client, "pain")
+    data = valid("pain", pain_areas=["neck", "elbow_forearm"], nerve_symptoms=["burning"])
+    assert post_step(client, "pain", data).status_code == 302
+    assert stored_answers(app)["pain_areas"] == ["neck", "elbow_forearm"]

@@ -1,0 +1,67 @@
+"""Find by reference with what a person reads out or types: spaces, dashes, case, no prefix."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.staff.forms import canonical_reference
+from tests.builders import make_submission
+from tests.conftest import form_token, sign_in
+
+REFERENCE = "IMS-7KQ4-M2XD"
+TYPED = [
+    "IMS-7KQ4-M2XD",
+    "  ims-7kq4-m2xd ",
+    "IMS 7KQ4 M2XD",
+    "IMS7KQ4M2XD",
+    "ims7kq4m2xd",
+    "7KQ4-M2XD",
+    "7KQ4M2XD",
+    "IMS–7KQ4–M2XD",  # en dashes, as a word processor or a phone keyboard makes them
+    "IMS — 7KQ4 — M2XD",  # em dashes with spaces
+]
+NEAR_MISSES = [
+    "IMS-7KQ4-M2XF",  # well formed, but another submission's
+    "IMS-7KQ4-M2X",  # a character short
+    "IMS-7KQ4-M2XDD",  # a character too many
+    "IMS-7KQ4-M2X0",  # 0 is not in the alphabet (read as O or D)
+    "IMS-7KQ4/M2XD",  # a slash is not a dash
+    "IMX-7KQ4-M2XD",  # another prefix
+    "SIMS-7KQ4-M2XD",
+    "-",
+]
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_typed_forms_are_made_canonical(typed: str) -> None:
+    assert canonical_reference(typed) == REFERENCE
+
+
+@pytest.mark.parametrize("typed", [*NEAR_MISSES[1:], "", "IMS"])
+def test_anything_else_is_not_a_reference(typed: str) -> None:
+    assert canonical_reference(typed) is None
+
+
+def find(client: FlaskClient, typed: str):
+    token = form_token(client, "/staff/")
+    return client.post("/staff/find", data={"reference": typed, "csrf_token": token})
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_find_opens_the_submission_whatever_the_typed_form(
+    app: Flask, client: FlaskClient, front_desk, typed: str
+) -> None:
+    make_submission(app, reference=REFERENCE)
+    sign_in(client, app, front_desk)
+    assert find(client, typed).headers["Location"] == f"/staff/submissions/{REFERENCE}"
+
+
+@pytest.mark.parametrize("typed", NEAR_MISSES)
+def test_a_near_miss_finds_nothing(app: Flask, client: FlaskClient, front_desk, typed: str) -> None:
+    make_submission(app, reference=REFERENCE)
+    sign_in(client, app, front_desk)
+    response = find(client, typed)
+    assert response.headers["Location"] == "/staff/"
+    assert "No submission has that reference" in client.get("/staff/").text
