@@ -59,7 +59,8 @@ perf-guard: $(STAMP) translations
 ## submissions on SQLite then PostgreSQL (about 15 minutes); throughput against a bare Flask
 ## app under the same gunicorn settings, with wrk (installed by scripts/install-bench-deps);
 ## CPU a request in process; the bytes of every patient page in both languages; the stack's
-## leanest step page and step form against the same targets (bench-floor, which only measures).
+## leanest step page, step form and submission against the same targets (bench-floor, which
+## only measures).
 bench: bench-rules bench-scale bench-throughput bench-inprocess bench-weight bench-floor
 
 bench-rules: $(STAMP) translations

@@ -1,4 +1,5 @@
-"""Reference pages for the step page target: the fixed stack at its leanest, nothing of ours.
+"""Reference pages and forms for the throughput targets: the fixed stack at its leanest, nothing
+of ours.
 
 Each page does what any questionnaire step page must do, and nothing else: read the browser's
 signed session cookie, read its row from the database by the hash of the token the cookie holds,
@@ -12,7 +13,11 @@ headers or audit. The three pages differ only in how the HTML is made:
 
 ``POST /wtforms`` is the reference step form: the form checked (its CSRF token too), the
 answers saved in one UPDATE and committed with the app's SQLite durability (WAL, synchronous
-FULL), and a redirect.
+FULL), and a redirect. ``POST /submit`` is the reference final submission: the same form
+checked, the row read, then in one transaction a submission row and its audit row inserted and
+the draft cleared (an UPDATE standing for the app's DELETE, so the benchmark's one row lasts),
+the session pointed at the result, and a redirect. Neither runs the rules or counts a rate
+limit, which the app's must.
 
 Served by bench/floor.py under the same gunicorn.conf.py as bench/hello.py. The database URL
 (SQLite or PostgreSQL) and the secret key come from ``FLOOR_DATABASE_URL`` and ``SECRET_KEY``;
@@ -24,6 +29,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, redirect, render_template, session
@@ -33,6 +40,8 @@ from flask_wtf.csrf import generate_csrf
 from jinja2 import DictLoader
 from sqlalchemy import (
     Column,
+    DateTime,
+    Integer,
     MetaData,
     String,
     Table,
@@ -62,6 +71,22 @@ draft = Table(
     metadata,
     Column("token_hash", String(64), primary_key=True),
     Column("answers", Text, nullable=False),
+)
+submission = Table(
+    "reference_submission",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(16), nullable=False, unique=True),
+    Column("answers", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+audit = Table(
+    "reference_audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("action", String(40), nullable=False),
+    Column("reference", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 # Connections open on first use, in each worker (gunicorn forks after importing this module).
 engine = create_engine(os.environ.get("FLOOR_DATABASE_URL", "sqlite://"))
@@ -179,7 +204,26 @@ def save() -> ResponseReturnValue:
     return redirect("/wtforms")
 
 
+@app.post("/submit")
+def submit() -> ResponseReturnValue:
+    """The reference final submission: the form checked, the answers stored as a submission
+    with its audit row and the draft cleared in one transaction, then Post/Redirect/Get."""
+    form = StepForm()
+    if not form.validate():
+        return render_template("form.html", form=form, footer=FOOTER), 422
+    answers = json.dumps(stored_answers())
+    reference = secrets.token_hex(6)
+    now = datetime.now(UTC)
+    with engine.begin() as connection:
+        row = {"reference": reference, "created_at": now}
+        connection.execute(submission.insert(), [{**row, "answers": answers}])
+        connection.execute(audit.insert(), [{**row, "action": "submission.created"}])
+        connection.execute(SAVE, {"key": token_hash(), "new_answers": answers})
+    session["sent"] = reference
+    return redirect("/row")
+
+
 @app.get("/")
 def index() -> str:
     """What bench/server.py polls until the workers serve."""
-    return "Reference pages: /row, /jinja, /wtforms"
+    return "Reference pages: /row, /jinja, /wtforms; forms: /wtforms, /submit"

@@ -66,3 +66,31 @@ def test_the_form_refuses_a_missing_token_or_an_unknown_code(reference) -> None:
     assert client.post("/wtforms", data={"q1": "yes"}).status_code == 422
     assert client.post("/wtforms", data={"q1": "maybe", "csrf_token": token}).status_code == 422
     assert checked(client.get("/row").get_data(as_text=True)) == ["no"] * 7
+
+
+def stored_references(table_name: str) -> list[str]:
+    """The references in one of the reference app's tables, oldest first."""
+    from sqlalchemy import select
+
+    floor_app = sys.modules["bench.floor_app"]
+    table = floor_app.metadata.tables[table_name]
+    with floor_app.engine.connect() as connection:
+        return list(connection.scalars(select(table.c.reference).order_by(table.c.id)))
+
+
+def test_the_submission_stores_a_row_and_its_audit_row_then_redirects(reference) -> None:
+    client, token = reference
+    body = urlencode({**{f"q{number}": "no" for number in range(1, 8)}, "csrf_token": token})
+    for _ in range(2):
+        sent = client.post("/submit", data=body, content_type="application/x-www-form-urlencoded")
+        assert sent.status_code == 302
+    submissions = stored_references("reference_submission")
+    assert len(set(submissions)) == 2
+    assert stored_references("reference_audit") == submissions
+    assert checked(client.get("/row").get_data(as_text=True)) == ["no"] * 7
+
+
+def test_the_submission_refuses_a_missing_token(reference) -> None:
+    client, _token = reference
+    assert client.post("/submit", data={"q1": "no"}).status_code == 422
+    assert stored_references("reference_submission") == []
