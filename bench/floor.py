@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.floor_app import ANSWERS, draft, metadata
-from bench.server import Server, gunicorn
+from bench.server import SHARED_RATE_LIMITS, Server, gunicorn
 from bench.sessions import Plan, make_sessions, production_app, step_forms, step_pages
 from bench.throughput import (
     TARGETS,
@@ -83,11 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     with (
         tempfile.TemporaryDirectory(prefix="ims-floor-") as temporary,
-        production_app(
-            args.database,
-            RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
-            SCREENING_RATE_LIMIT="1000000 per minute",
-        ) as (app, environment),
+        production_app(args.database, **SHARED_RATE_LIMITS) as (app, environment),
     ):
         directory = Path(temporary)
         floor_url = environment["DATABASE_URL"]  # the same engine and database as the app

@@ -29,6 +29,7 @@ from urllib.parse import urlencode
 from flask import Flask
 
 from bench.hello import app as hello
+from bench.server import SHARED_RATE_LIMITS
 from bench.sessions import final_submission, make_sessions, production_app, step_forms, step_pages
 
 Call = Callable[[], None]
@@ -138,11 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     settings = dict(setting.split("=", 1) for setting in args.set)
-    defaults = {
-        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
-        "SCREENING_RATE_LIMIT": "1000000 per minute",
-    }
-    with production_app(args.database, **(defaults | settings)) as (app, _environment):
+    with production_app(args.database, **(SHARED_RATE_LIMITS | settings)) as (app, _environment):
         kinds = requests(app, args.calls, args.rounds + (1 if args.profile else 0))
         figures = measure(kinds, args.calls, args.rounds)
         if args.profile:

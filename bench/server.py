@@ -47,6 +47,14 @@ def fresh_database(kind: str) -> Iterator[str]:
         yield url.render_as_string(hide_password=False)
 
 
+# Rate limits kept as in production, in the Redis all workers share, but raised: every request
+# of a benchmark or of the load test comes from one address.
+SHARED_RATE_LIMITS = {
+    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+    "SCREENING_RATE_LIMIT": "1000000 per minute",
+}
+
+
 def production_environment(database_url: str, **extra: str) -> dict[str, str]:
     """The environment of a production deployment on ``database_url``, for one run."""
     return {

@@ -33,7 +33,7 @@ from pathlib import Path
 from flask import Flask
 
 from bench.client import Run, run_patients
-from bench.server import ROOT, Server, gunicorn
+from bench.server import ROOT, SHARED_RATE_LIMITS, Server, gunicorn
 from bench.sessions import (
     Plan,
     final_submission,
@@ -319,12 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     with (
         tempfile.TemporaryDirectory(prefix="ims-bench-") as temporary,
-        production_app(
-            args.database,
-            # Shared limits, as in production; raised because wrk is one address.
-            RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
-            SCREENING_RATE_LIMIT="1000000 per minute",
-        ) as (app, environment),
+        production_app(args.database, **SHARED_RATE_LIMITS) as (app, environment),
     ):
         directory = Path(temporary)
         with (

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bench.client import Run, run_patients
-from bench.server import gunicorn, migrate, production_environment
+from bench.server import SHARED_RATE_LIMITS, gunicorn, migrate, production_environment
 from tests.engines import postgres_database
 
 pytestmark = pytest.mark.load
@@ -74,12 +74,7 @@ def report(capsys: pytest.CaptureFixture[str], title: str, run: Run, stored: int
 def test_every_acknowledged_submission_is_stored_exactly_once(
     database_url: str, crash: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    environment = production_environment(
-        database_url,
-        # Shared limits, as in production; raised because every patient here is one address.
-        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
-        SCREENING_RATE_LIMIT="1000000 per minute",
-    )
+    environment = production_environment(database_url, **SHARED_RATE_LIMITS)
     migrate(environment)
     killed: list[int] = []
 
