@@ -21,24 +21,24 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.floor_app import ANSWERS, draft, metadata
-from bench.server import SHARED_RATE_LIMITS, Server, gunicorn
-from bench.sessions import Plan, make_sessions, production_app, step_forms, step_pages
+from bench.server import Server, gunicorn
+from bench.sessions import Plan, make_sessions, step_forms, step_pages
 from bench.throughput import (
     TARGETS,
     Bench,
     Figure,
+    bench_app,
     measure_submissions,
     parse,
     print_report,
     server_log_errors,
+    wrk_missing,
 )
 
 FORM = urlencode(ANSWERS)
@@ -78,14 +78,9 @@ def reference_session(url: str, secret_key: str) -> tuple[str, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
-    if shutil.which("wrk") is None:
-        print("wrk is missing: run scripts/install-bench-deps", file=sys.stderr)
+    if wrk_missing():
         return 2
-    with (
-        tempfile.TemporaryDirectory(prefix="ims-floor-") as temporary,
-        production_app(args.database, **SHARED_RATE_LIMITS) as (app, environment),
-    ):
-        directory = Path(temporary)
+    with bench_app(args.database) as (app, environment, directory):
         floor_url = environment["DATABASE_URL"]  # the same engine and database as the app
         reference = reference_session(floor_url, environment["SECRET_KEY"])
         floor_environment = {**environment, "FLOOR_DATABASE_URL": floor_url}

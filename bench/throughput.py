@@ -26,7 +26,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -312,25 +313,37 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse(argv)
-    if shutil.which("wrk") is None:
-        print("wrk is missing: run scripts/install-bench-deps", file=sys.stderr)
-        return 2
+@contextmanager
+def bench_app(database: str) -> Iterator[tuple[Flask, dict[str, str], Path]]:
+    """The app on a fresh database of kind ``database`` with the benchmarks' shared rate limits,
+    its environment for the servers, and a temporary folder for their logs and plan files."""
     with (
         tempfile.TemporaryDirectory(prefix="ims-bench-") as temporary,
-        production_app(args.database, **SHARED_RATE_LIMITS) as (app, environment),
+        production_app(database, **SHARED_RATE_LIMITS) as (app, environment),
     ):
-        directory = Path(temporary)
-        with (
-            gunicorn(
-                environment, directory / "hello.log", args.workers, "bench.hello:app"
-            ) as hello,
-            gunicorn(environment, directory / "app.log", args.workers) as ours,
-        ):
-            bench = Bench(args, hello, ours)
-            measure(args, bench, app, directory)
-            log_errors = server_log_errors(hello, ours)
+        yield app, environment, Path(temporary)
+
+
+def wrk_missing() -> bool:
+    """Whether wrk is missing (said on standard error)."""
+    if shutil.which("wrk") is None:
+        print("wrk is missing: run scripts/install-bench-deps", file=sys.stderr)
+        return True
+    return False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    if wrk_missing():
+        return 2
+    with (
+        bench_app(args.database) as (app, environment, directory),
+        gunicorn(environment, directory / "hello.log", args.workers, "bench.hello:app") as hello,
+        gunicorn(environment, directory / "app.log", args.workers) as ours,
+    ):
+        bench = Bench(args, hello, ours)
+        measure(args, bench, app, directory)
+        log_errors = server_log_errors(hello, ours)
     return 0 if print_report(args, bench, log_errors) else 1
 
 
