@@ -20,6 +20,12 @@ def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def has_control_character(text: str, allowed: frozenset[str] = frozenset()) -> bool:
+    """Whether ``text`` holds a control character (Unicode category Cc: NUL, escape, CR, LF...)
+    other than those ``allowed``."""
+    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
+
+
 class PlainText:
     """Refuses control characters, on the patient's side and the staff's: a pasted NUL or
     escape code is never a real answer, and PostgreSQL cannot store a NUL at all (it would be
@@ -29,11 +35,11 @@ class PlainText:
     """
 
     def __init__(self, allow_newlines: bool = False) -> None:
-        self.allowed = {"\n", "\r", "\t"} if allow_newlines else set()
+        self.allowed = frozenset("\n\r\t") if allow_newlines else frozenset()
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
         text = field.data if isinstance(field.data, str) else ""
-        if any(unicodedata.category(ch) == "Cc" and ch not in self.allowed for ch in text):
+        if has_control_character(text, self.allowed):
             raise StopValidation(_l("Remove any special characters and try again."))
 
 

@@ -7,7 +7,6 @@ route cannot forget access control.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -16,11 +15,11 @@ from flask import Blueprint, abort, current_app, redirect, request, session, url
 from flask.typing import ResponseReturnValue
 
 from app.auth.sessions import signed_in_user
+from app.formtools import has_control_character
 
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 ROLES_ATTRIBUTE = "_allowed_roles"
 PATIENT_DATA_ROLES = ("front_desk", "clinician")
-_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def allow(*roles: str) -> Callable[[F], F]:
@@ -48,7 +47,7 @@ def is_local_path(target: str | None) -> bool:
     """
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return False
-    if _CONTROL_CHARACTER.search(target):
+    if has_control_character(target):
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
