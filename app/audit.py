@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import g, has_request_context, request
 
+from app.codes import Actor
 from app.extensions import db
 from app.models import AuditEvent
 
@@ -16,16 +17,18 @@ def record(
     submission_id: int | None = None,
     staff_id: int | None = None,
     detail: dict[str, Any] | None = None,
-    actor_type: str = "staff",
+    actor_type: Actor = Actor.STAFF,
 ) -> AuditEvent:
     """Add an audit record to the session; the caller's commit stores it with the action.
 
     ``staff_id`` defaults to the signed-in staff member. ``detail`` holds ids, counts and codes
     only, never names, contact details or answers.
     """
-    if staff_id is None and actor_type == "staff":
+    if staff_id is None and actor_type is Actor.STAFF:
         staff_id = getattr(g, "staff_id", None)
-    remote_addr = request.remote_addr if has_request_context() and actor_type == "staff" else None
+    remote_addr = (
+        request.remote_addr if has_request_context() and actor_type is Actor.STAFF else None
+    )
     event = AuditEvent(
         actor_type=actor_type,
         staff_id=staff_id,

@@ -11,17 +11,23 @@ from sqlalchemy import select
 
 from app import audit
 from app.auth.passwords import hash_password, password_problem
+from app.codes import Actor, Role
 from app.demo import demo_data_command
 from app.extensions import db
 from app.maintenance import backup_command, purge_command
-from app.models import ROLES, StaffUser
+from app.models import StaffUser
 
 staff_cli = AppGroup("staff", help="Manage staff accounts.")
 
 
 @staff_cli.command("create")
 @click.option("--email", required=True, help="The staff member's e-mail address (sign-in name).")
-@click.option("--role", required=True, type=click.Choice(ROLES), help="What the account may do.")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice([role.value for role in Role]),
+    help="What the account may do.",
+)
 @click.option("--name", default="", help="Display name (defaults to the e-mail address).")
 @click.option(
     "--password-stdin",
@@ -47,7 +53,9 @@ def create_staff(email: str, role: str, name: str, password_stdin: bool) -> None
     )
     db.session.add(user)
     db.session.flush()
-    audit.record("staff.create", actor_type="system", detail={"staff_id": user.id, "role": role})
+    audit.record(
+        "staff.create", actor_type=Actor.SYSTEM, detail={"staff_id": user.id, "role": role}
+    )
     db.session.commit()
     click.echo(f"Created {role} account {email}. The second factor is set up at first sign-in.")
 

@@ -25,17 +25,19 @@ from flask.cli import with_appcontext
 from sqlalchemy import insert, select
 
 from app import audit
+from app.codes import Actor, Status
 from app.database import utcnow
 from app.extensions import db
-from app.models import STATUSES, Submission, attention
+from app.models import Submission, attention
 from app.screening.catalogue import NONE_CODE, SCALE_MAX, SCALE_MIN, Kind, Question
+from app.screening.codes import SAFETY_STOP_OUTCOMES
 from app.screening.questions import (
     CLINICAL_QUESTIONS,
     CONSENT_VERSION,
     QUESTIONNAIRE_VERSION,
     SAFETY,
 )
-from app.screening.rules import SAFETY_STOP_OUTCOMES, evaluate
+from app.screening.rules import evaluate
 from app.screening.service import new_reference
 
 CHUNK = 1000  # rows per INSERT
@@ -74,13 +76,13 @@ _WEIGHTS: dict[str, dict[str, float]] = {
 # Chance that a multi-select question is answered "none" (when it offers it).
 _NONE_RATE = {"diagnoses": 0.45, "nerve_symptoms": 0.5}
 # Status weights (last week, older): recent submissions are mostly not handled yet.
-_STATUS_WEIGHTS: dict[str, tuple[int, int]] = {
-    "new": (70, 15),
-    "contacted": (20, 35),
-    "booked": (6, 25),
-    "referred": (1, 8),
-    "declined": (2, 9),
-    "closed": (1, 8),
+_STATUS_WEIGHTS: dict[Status, tuple[int, int]] = {
+    Status.NEW: (70, 15),
+    Status.CONTACTED: (20, 35),
+    Status.BOOKED: (6, 25),
+    Status.REFERRED: (1, 8),
+    Status.DECLINED: (2, 9),
+    Status.CLOSED: (1, 8),
 }
 
 # Fictional people, as a bilingual Ottawa clinic might see them.
@@ -181,7 +183,7 @@ def demo_row(rng: random.Random, now: datetime) -> dict[str, Any]:
     decision = evaluate(answers)
     recent = now - created_at < timedelta(days=7)
     column = 0 if recent else 1
-    status = rng.choices(STATUSES, [_STATUS_WEIGHTS[s][column] for s in STATUSES])[0]
+    status = rng.choices(tuple(Status), [_STATUS_WEIGHTS[s][column] for s in Status])[0]
     row: dict[str, Any] = {
         "created_at": created_at,
         "locale": locale,
@@ -254,7 +256,7 @@ def demo_data_command(count: int, seed: int | None) -> None:
         # render_nulls: None stays NULL instead of dropping the column, so every row has the
         # same columns and the chunk goes as one executemany, not a statement per row shape.
         db.session.execute(insert(Submission).execution_options(render_nulls=True), rows)
-    audit.record("demo_data.create", actor_type="system", detail={"count": count})
+    audit.record("demo_data.create", actor_type=Actor.SYSTEM, detail={"count": count})
     db.session.commit()
     elapsed = time.perf_counter() - started
     click.echo(f"Created {count} demo submissions in {elapsed:.2f} s.")

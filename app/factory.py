@@ -1,5 +1,5 @@
-"""The application factory: configuration, logging, extensions, blueprints, hardening, errors and
-commands, in that order (``app.create_app``)."""
+"""The application factory: configuration, logging, extensions, template globals, blueprints,
+hardening, errors and commands, in that order (``app.create_app``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     """Build the application.
 
     Reads top to bottom as a table of contents: configuration, logging, extensions (database,
-    language), blueprints, HTTP hardening, error pages, commands.
+    language), template globals, blueprints, HTTP hardening, error pages, commands.
 
     Args:
         config_class: one of the classes in ``config``; by default the one named by the
@@ -32,6 +32,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     register_logging(app)
     register_extensions(app)
+    register_templates(app)
     register_blueprints(app)
     register_hardening(app)
     register_errors(app)
@@ -61,6 +62,13 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     register_i18n(app)
+
+
+def register_templates(app: Flask) -> None:
+    """The codes every template compares with, by name (``Outcome.EMERGENCY``...)."""
+    from app.templating import register_template_globals
+
+    register_template_globals(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -24,6 +24,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import URL, Table, delete, func, select
 
 from app import audit, database
+from app.codes import Actor
 from app.database import SQLITE_BUSY_TIMEOUT_MS, begin_read_only
 from app.extensions import db
 from app.models import Draft, Submission
@@ -127,7 +128,7 @@ def backup_command(dest: Path, force: bool) -> None:
         for leftover in (temporary, *(Path(f"{name}{s}") for s in ("-journal", "-wal", "-shm"))):
             leftover.unlink(missing_ok=True)
     size = dest.stat().st_size
-    audit.record("backup.create", actor_type="system", detail={"bytes": size, "counts": counts})
+    audit.record("backup.create", actor_type=Actor.SYSTEM, detail={"bytes": size, "counts": counts})
     db.session.commit()
     click.echo(
         f"Backed up to {dest}: {size:,} bytes, {counts['submission']:,} submissions, "
@@ -212,7 +213,7 @@ def purge_command(days: int | None, dry_run: bool) -> None:
         counts["draft"] = db.session.execute(delete(Draft.__table__).where(expired)).rowcount
         audit.record(
             "retention.purge",
-            actor_type="system",
+            actor_type=Actor.SYSTEM,
             detail={
                 "cutoff": cutoff.isoformat(timespec="seconds").replace("+00:00", "Z"),
                 "older_than_days": days,

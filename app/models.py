@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -18,29 +19,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from app.codes import CLOSED_STATUSES, Role, Status
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
+from app.screening.codes import Outcome
 
-OUTCOMES = (
-    "emergency",
-    "see_doctor",
-    "not_suitable",
-    "not_indicated",
-    "clinician_review",
-    "suggest_consult",
-)
-STATUSES = ("new", "contacted", "booked", "referred", "declined", "closed")
-ROLES = ("front_desk", "clinician", "admin")
-# Statuses that end the follow-up: a clinician review still waiting for its clearance decision
-# stops waiting when the case is closed one of these ways.
-CLOSED_STATUSES = frozenset({"booked", "referred", "declined", "closed"})
 # How urgently a submission that waits for someone needs them, by outcome: the staff queue pins
 # waiting submissions on top, most urgent first. 0: not waiting.
-ATTENTION_RANK = {"emergency": 3, "see_doctor": 2, "clinician_review": 1}
+ATTENTION_RANK = {Outcome.EMERGENCY: 3, Outcome.SEE_DOCTOR: 2, Outcome.CLINICIAN_REVIEW: 1}
 
 
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    quoted = ", ".join(f"'{v}'" for v in values)
+def one_of(column: str, codes: type[StrEnum]) -> str:
+    """A CHECK constraint's condition: ``column`` holds one of the codes of ``codes``."""
+    quoted = ", ".join(f"'{code}'" for code in codes)
     return f"{column} IN ({quoted})"
 
 
@@ -48,12 +39,15 @@ def attention(outcome: str, is_safety_stop: bool, status: str, cleared: bool) ->
     """How urgently a submission waits for someone: its ``ATTENTION_RANK`` while it waits, else 0.
 
     A safety stop waits until someone moves it on from ``new``. A clinician review waits until a
-    clinician records a clearance decision (``cleared``), or the case is closed another way.
+    clinician records a clearance decision (``cleared``), or the case is closed another way
+    (``CLOSED_STATUSES``).
     """
     if is_safety_stop:
-        waiting = status == "new"
+        waiting = status == Status.NEW
     else:
-        waiting = outcome == "clinician_review" and not cleared and status not in CLOSED_STATUSES
+        waiting = (
+            outcome == Outcome.CLINICIAN_REVIEW and not cleared and status not in CLOSED_STATUSES
+        )
     return ATTENTION_RANK.get(outcome, 0) if waiting else 0
 
 
@@ -78,8 +72,8 @@ class Submission(db.Model):
     """A finished questionnaire, or a stop at the safety step, as the clinic receives it."""
 
     __table_args__ = (
-        CheckConstraint(_one_of("outcome", OUTCOMES), name="outcome"),
-        CheckConstraint(_one_of("status", STATUSES), name="status"),
+        CheckConstraint(one_of("outcome", Outcome), name="outcome"),
+        CheckConstraint(one_of("status", Status), name="status"),
         # The queue's order: most urgent first, then newest (keyset pagination on these
         # columns), read one value of attention at a time (app.keyset), so that each filter and
         # any combination of them, with or without a date range, is a range scan of one index.
@@ -114,7 +108,7 @@ class Submission(db.Model):
     consent_version: Mapped[str | None] = mapped_column(String(16))
     consent_locale: Mapped[str | None] = mapped_column(String(10))
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(20), default="new")
+    status: Mapped[str] = mapped_column(String(20), default=Status.NEW)
     is_safety_stop: Mapped[bool] = mapped_column(default=False)
     # sha256 of the browser's draft token: a resent final POST finds this row instead of
     # creating a second one.
@@ -132,7 +126,7 @@ class StaffUser(db.Model):
     """A member of the clinic's staff. Accounts are disabled, never deleted (the audit log
     refers to them)."""
 
-    __table_args__ = (CheckConstraint(_one_of("role", ROLES), name="role"),)
+    __table_args__ = (CheckConstraint(one_of("role", Role), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
@@ -233,7 +227,7 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    actor_type: Mapped[str] = mapped_column(String(10))  # patient, staff or system
+    actor_type: Mapped[str] = mapped_column(String(10))  # an app.codes.Actor
     staff_id: Mapped[int | None] = mapped_column()
     action: Mapped[str] = mapped_column(String(40))
     submission_id: Mapped[int | None] = mapped_column(index=True)

@@ -25,9 +25,10 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, func, select
 
+from app.codes import Status
 from app.database import utcnow
 from app.demo import demo_row
-from app.models import STATUSES, Submission, attention
+from app.models import Submission, attention
 from app.screening.service import REFERENCE_ALPHABET
 
 POOL_SIZE = 2000  # distinct answer sets
@@ -38,13 +39,13 @@ RECENT = timedelta(days=7)
 HANDLED_AFTER = timedelta(days=30)
 FORGOTTEN_RATE = 0.02
 # Status weights for the last week and for older submissions.
-_STATUS_WEIGHTS = {
-    "new": (70, 2),
-    "contacted": (20, 8),
-    "booked": (6, 45),
-    "referred": (1, 12),
-    "declined": (2, 13),
-    "closed": (1, 20),
+_STATUS_WEIGHTS: dict[Status, tuple[int, int]] = {
+    Status.NEW: (70, 2),
+    Status.CONTACTED: (20, 8),
+    Status.BOOKED: (6, 45),
+    Status.REFERRED: (1, 12),
+    Status.DECLINED: (2, 13),
+    Status.CLOSED: (1, 20),
 }
 COLUMNS = (
     "reference",
@@ -113,8 +114,8 @@ def rows(count: int, first_number: int, rng: random.Random, sqlite: bool) -> Ite
     and booleans are given as SQLAlchemy stores them (text and 0/1)."""
     now = utcnow()
     pool = _pool(rng, now)
-    recent_weights = [_STATUS_WEIGHTS[s][0] for s in STATUSES]
-    old_weights = [_STATUS_WEIGHTS[s][1] for s in STATUSES]
+    recent_weights = [_STATUS_WEIGHTS[s][0] for s in Status]
+    old_weights = [_STATUS_WEIGHTS[s][1] for s in Status]
     stamp = _sqlite_timestamp if sqlite else _same
     history = HISTORY.total_seconds()
     for i, number in enumerate(range(first_number, first_number + count)):
@@ -124,7 +125,7 @@ def rows(count: int, first_number: int, rng: random.Random, sqlite: bool) -> Ite
         age = timedelta(seconds=history * (1 - (i + rng.random()) / count))
         created_at = now - age
         weights = recent_weights if age < RECENT else old_weights
-        status = rng.choices(STATUSES, weights)[0]
+        status = rng.choices(tuple(Status), weights)[0]
         rank = _attention(template, status, age, rng)
         row = template.row
         consented_at = (

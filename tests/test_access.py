@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.models import ROLES
+from app.codes import Role
 from tests.conftest import Clock, form_token, make_staff, sign_in
 
 PATIENT_DATA = {"front_desk", "clinician"}
@@ -66,7 +66,7 @@ def test_anonymous_users_are_sent_to_sign_in(app: Flask, client: FlaskClient) ->
         assert request(client, method, url) == 401, (endpoint, method)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", list(Role))
 def test_each_role_reaches_only_its_endpoints(app: Flask, clock: Clock, role: str) -> None:
     client = app.test_client()
     sign_in(client, app, make_staff(app, role))

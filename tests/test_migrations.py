@@ -3,6 +3,7 @@ upgrade, downgrade to base, upgrade again, and the back-fill of existing rows.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -16,7 +17,9 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from app import create_app
+from app.codes import Role, Status
 from app.extensions import db
+from app.screening.codes import Outcome
 from config import TestConfig
 from tests.engines import ON_POSTGRES, postgres_database
 
@@ -177,3 +180,26 @@ def test_every_existing_account_chooses_its_own_password_after_0006(empty_app: F
         flags = db.session.execute(text("SELECT must_change_password FROM staff_user")).scalars()
         assert [bool(flag) for flag in flags] == [True, True]
         db.session.rollback()
+
+
+# Each CHECK constraint the migrations create, and the codes it must allow: exactly one enum's.
+CHECKED_CODES = {
+    ("submission", "outcome"): Outcome,
+    ("submission", "status"): Status,
+    ("staff_user", "role"): Role,
+}
+
+
+@pytest.mark.parametrize(("table", "column"), list(CHECKED_CODES))
+def test_check_constraints_allow_exactly_the_codes(
+    empty_app: Flask, table: str, column: str
+) -> None:
+    """The database refuses any code the app does not define, and allows every one it does:
+    the migrations' CHECK constraints and ``app.codes`` / ``app.screening.codes`` agree."""
+    with empty_app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+        checks = inspect(db.engine).get_check_constraints(table)
+    condition = next(c["sqltext"] for c in checks if c["name"] == f"ck_{table}_{column}")
+    assert column in condition
+    allowed = set(re.findall(r"'([a-z_]+)'", condition))
+    assert allowed == {code.value for code in CHECKED_CODES[table, column]}

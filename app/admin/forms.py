@@ -20,13 +20,13 @@ from wtforms.validators import (
 )
 
 from app.auth.passwords import password_problem
+from app.codes import Actor, Role
 from app.formtools import PlainText, strip
-from app.models import ROLES
 
 ROLE_LABELS = {
-    "front_desk": _l("Front desk"),
-    "clinician": _l("Clinician"),
-    "admin": _l("Administrator"),
+    Role.FRONT_DESK: _l("Front desk"),
+    Role.CLINICIAN: _l("Clinician"),
+    Role.ADMIN: _l("Administrator"),
 }
 
 # Every action the app records, with the label admins read, grouped by the prefix the filter
@@ -112,7 +112,7 @@ def known_filter_actions() -> frozenset[str]:
 
 
 def _role_choices() -> list[SelectChoice]:
-    return [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
+    return [SelectChoice(role, label) for role, label in ROLE_LABELS.items()]
 
 
 def _lower(value: Any) -> Any:
@@ -143,7 +143,7 @@ class NewAccountForm(FlaskForm):
     )
     role = SelectField(
         _l("Role"),
-        [AnyOf(ROLES, _l("Choose a role."))],
+        [AnyOf(tuple(Role), _l("Choose a role."))],
         choices=_role_choices(),
         validate_choice=False,  # AnyOf checks it, with the app's message (only one message)
     )
@@ -171,7 +171,7 @@ class RoleForm(FlaskForm):
 
     role = SelectField(
         _l("Role"),
-        [AnyOf(ROLES, _l("Choose a role."))],
+        [AnyOf(tuple(Role), _l("Choose a role."))],
         choices=_role_choices(),
         validate_choice=False,  # AnyOf checks it, with the app's message (only one message)
     )
@@ -196,7 +196,7 @@ class AuditFilterForm(FlaskForm):
         """Offer "any", "patient", "system" and each staff member (disabled ones included)."""
         self.who.choices = [
             SelectChoice("", _l("Anyone")),
-            SelectChoice("patient", _l("A patient")),
-            SelectChoice("system", _l("The system")),
+            SelectChoice(Actor.PATIENT, _l("A patient")),
+            SelectChoice(Actor.SYSTEM, _l("The system")),
             *(SelectChoice(str(staff_id), name) for staff_id, name in staff),
         ]

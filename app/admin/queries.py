@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.admin.forms import known_filter_actions
 from app.auth import sessions
+from app.codes import Actor
 from app.dates import day_end, day_start, parse_day
 from app.keyset import Page, newest_first
 from app.models import AuditEvent, StaffSession, StaffUser
@@ -57,7 +58,7 @@ class AuditFilter:
         """Read the filter from query arguments, ignoring values that are not offered."""
         action = args.get("action")
         who = args.get("who")
-        allowed_who = {"patient", "system", *(str(i) for i in staff_ids)}
+        allowed_who = {Actor.PATIENT, Actor.SYSTEM, *(str(i) for i in staff_ids)}
         return cls(
             action=action if action in known_filter_actions() else None,
             who=who if who in allowed_who else None,
@@ -81,7 +82,7 @@ class AuditFilter:
             query = query.where(AuditEvent.action.startswith(self.action[:-1], autoescape=True))
         elif self.action:
             query = query.where(AuditEvent.action == self.action)
-        if self.who in ("patient", "system"):
+        if self.who in (Actor.PATIENT, Actor.SYSTEM):
             query = query.where(AuditEvent.actor_type == self.who)
         elif self.who:
             query = query.where(AuditEvent.staff_id == int(self.who))

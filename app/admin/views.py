@@ -1,7 +1,7 @@
 """Administration: staff accounts (create, role, disable, second factor, sessions) and the
 audit log (read, filter, export). Admins only; nothing here edits or deletes an audit record.
 
-The blueprint is guarded once (``app.admin``); each view still declares ``@allow("admin")``.
+The blueprint is guarded once (``app.admin``); each view still declares ``@allow(Role.ADMIN)``.
 Every change to an account is stored with its audit record in one commit, and every page that
 shows accounts or the log records its view (after reading, before rendering), as staff pages do.
 """
@@ -40,6 +40,7 @@ from app.admin.queries import AuditFilter, audit_page, live_session_count, staff
 from app.auth import sessions
 from app.auth.guard import allow
 from app.auth.passwords import hash_password
+from app.codes import Role, Stage
 from app.database import utcnow
 from app.extensions import db
 from app.keyset import MAX_ID
@@ -47,7 +48,7 @@ from app.models import RecoveryCode, StaffUser
 
 
 @bp.get("/accounts")
-@allow("admin")
+@allow(Role.ADMIN)
 def accounts() -> ResponseReturnValue:
     """Every staff account, active ones first."""
     staff = list(
@@ -61,7 +62,7 @@ def accounts() -> ResponseReturnValue:
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
-@allow("admin")
+@allow(Role.ADMIN)
 def account_new() -> ResponseReturnValue:
     """Create an account with an initial password; the second factor comes at first sign-in."""
     form = NewAccountForm()
@@ -110,7 +111,7 @@ def _account_or_404(staff_id: int) -> StaffUser:
 
 
 @bp.get("/accounts/<int:staff_id>")
-@allow("admin")
+@allow(Role.ADMIN)
 def account(staff_id: int) -> ResponseReturnValue:
     """One account, with a small form for each thing an admin can do to it."""
     user = _account_or_404(staff_id)
@@ -141,7 +142,7 @@ def _target(staff_id: int, *, refuse_self: bool) -> StaffUser | None:
     query = select(StaffUser).where(StaffUser.id.in_(ids)).order_by(StaffUser.id)
     locked = db.session.scalars(query.with_for_update().execution_options(populate_existing=True))
     accounts = {row.id: row for row in locked}
-    if not (accounts[me].is_active and accounts[me].role == "admin"):
+    if not (accounts[me].is_active and accounts[me].role == Role.ADMIN):
         abort(403)
     user = accounts.get(staff_id)
     if user is None:
@@ -167,11 +168,11 @@ def _back(staff_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/accounts/<int:staff_id>/role")
-@allow("admin")
+@allow(Role.ADMIN)
 def account_role(staff_id: int) -> ResponseReturnValue:
     """Give the account another role."""
     form = RoleForm()
-    user = _target(staff_id, refuse_self=form.role.data != "admin")
+    user = _target(staff_id, refuse_self=form.role.data != Role.ADMIN)
     if user is None:
         return _back(staff_id)
     if not form.validate_on_submit():
@@ -187,7 +188,7 @@ def account_role(staff_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/accounts/<int:staff_id>/disable")
-@allow("admin")
+@allow(Role.ADMIN)
 def account_disable(staff_id: int) -> ResponseReturnValue:
     """Disable the account and end its sessions at once (a copied cookie stops working)."""
     user = _target(staff_id, refuse_self=True)
@@ -203,7 +204,7 @@ def account_disable(staff_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/accounts/<int:staff_id>/enable")
-@allow("admin")
+@allow(Role.ADMIN)
 def account_enable(staff_id: int) -> ResponseReturnValue:
     """Let a disabled account sign in again."""
     user = _target(staff_id, refuse_self=False)
@@ -218,7 +219,7 @@ def account_enable(staff_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/accounts/<int:staff_id>/reset-2fa")
-@allow("admin")
+@allow(Role.ADMIN)
 def account_reset_2fa(staff_id: int) -> ResponseReturnValue:
     """Forget the second factor and recovery codes; the user sets it up at the next sign-in."""
     user = _target(staff_id, refuse_self=True)
@@ -234,7 +235,7 @@ def account_reset_2fa(staff_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/accounts/<int:staff_id>/sign-out-everywhere")
-@allow("admin")
+@allow(Role.ADMIN)
 def account_sign_out(staff_id: int) -> ResponseReturnValue:
     """End every session of the account.
 
@@ -246,10 +247,10 @@ def account_sign_out(staff_id: int) -> ResponseReturnValue:
     user = _target(staff_id, refuse_self=False)
     if user is None or not ActionForm().validate_on_submit():
         return _back(staff_id)
-    own = sessions.current_row("full") if user.id == g.staff_user.id else None
+    own = sessions.current_row(Stage.FULL) if user.id == g.staff_user.id else None
     sessions.end_all(user.id)
     if own is not None:
-        sessions.start(user, "full", signed_in_at=own.created_at)
+        sessions.start(user, Stage.FULL, signed_in_at=own.created_at)
     audit.record("staff.sign_out_everywhere", detail={"staff_id": user.id})
     db.session.commit()
     return _done(user, _("Signed out everywhere."))
@@ -263,7 +264,7 @@ def _audit_filter() -> tuple[AuditFilter, AuditFilterForm, dict[int, str]]:
 
 
 @bp.get("/audit")
-@allow("admin")
+@allow(Role.ADMIN)
 def audit_log() -> ResponseReturnValue:
     """The audit log, newest first, filtered, a page at a time (read only).
 
@@ -292,7 +293,7 @@ def audit_log() -> ResponseReturnValue:
 
 
 @bp.get("/audit/export")
-@allow("admin")
+@allow(Role.ADMIN)
 def audit_export() -> ResponseReturnValue:
     """The filtered log as CSV, streamed; the export is itself recorded first."""
     filters, _form, names = _audit_filter()

@@ -1,7 +1,7 @@
 """One guard for every staff and admin route: signed in, then the right role, default deny.
 
 Blueprints call ``guard_blueprint(bp)`` once. Each view declares who may use it with
-``@allow("front_desk", ...)``; a view without a declaration is refused to everyone, so a new
+``@allow(Role.FRONT_DESK, ...)``; a view without a declaration is refused to everyone, so a new
 route cannot forget access control.
 """
 
@@ -15,14 +15,14 @@ from flask import Blueprint, abort, current_app, redirect, request, session, url
 from flask.typing import ResponseReturnValue
 
 from app.auth.sessions import signed_in_user
+from app.codes import Role
 from app.formtools import has_control_character
 
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 ROLES_ATTRIBUTE = "_allowed_roles"
-PATIENT_DATA_ROLES = ("front_desk", "clinician")
 
 
-def allow(*roles: str) -> Callable[[F], F]:
+def allow(*roles: Role) -> Callable[[F], F]:
     """Declare the roles that may use a view."""
 
     def decorate(view: F) -> F:
@@ -32,7 +32,7 @@ def allow(*roles: str) -> Callable[[F], F]:
     return decorate
 
 
-def allowed_roles(endpoint: str) -> frozenset[str]:
+def allowed_roles(endpoint: str) -> frozenset[Role]:
     """The roles a view declared (empty: nobody)."""
     view = current_app.view_functions.get(endpoint)
     return getattr(view, ROLES_ATTRIBUTE, frozenset())

@@ -15,6 +15,7 @@ from flask import current_app, g, session
 from sqlalchemy import select, update
 
 from app import database
+from app.codes import Stage
 from app.extensions import db
 from app.models import StaffSession, StaffUser
 
@@ -33,7 +34,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start(user: StaffUser, stage: str, *, signed_in_at: datetime | None = None) -> StaffSession:
+def start(user: StaffUser, stage: Stage, *, signed_in_at: datetime | None = None) -> StaffSession:
     """Begin a session at ``stage`` with a new id, dropping whatever the browser held before.
 
     A sign-in starts a fresh absolute lifetime. ``signed_in_at`` is only for re-issuing a live
@@ -60,7 +61,7 @@ def start(user: StaffUser, stage: str, *, signed_in_at: datetime | None = None) 
     return row
 
 
-def current_row(stage: str | None = None) -> StaffSession | None:
+def current_row(stage: Stage | None = None) -> StaffSession | None:
     """This browser's live session row (at ``stage`` if given), or None.
 
     A row counts while it is not revoked, its user is active, it has been used within the idle
@@ -92,7 +93,7 @@ def signed_in_session() -> StaffSession | None:
     """This request's full session row (see ``signed_in_user``), read once a request."""
     if "staff_user" in g:
         return g.staff_session
-    row = current_row("full")
+    row = current_row(Stage.FULL)
     user = row.user if row else None
     if row is not None and (now() - row.last_seen_at).total_seconds() > LAST_SEEN_RESOLUTION:
         row.last_seen_at = now()

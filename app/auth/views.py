@@ -19,6 +19,7 @@ from app import audit
 from app.auth import service, sessions, totp
 from app.auth.forms import CodeForm, LoginForm, PasswordChangeForm
 from app.auth.guard import is_local_path
+from app.codes import Role, Stage
 from app.extensions import db, limiter
 from app.i18n import SESSION_KEY as LANGUAGE_KEY
 from app.models import StaffUser
@@ -38,7 +39,7 @@ def _home(user: StaffUser) -> str:
     target = session.pop("next", None)
     if is_local_path(target):
         return target
-    return url_for("admin.accounts") if user.role == "admin" else url_for("staff.queue")
+    return url_for("admin.accounts") if user.role == Role.ADMIN else url_for("staff.queue")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -64,10 +65,10 @@ def login() -> ResponseReturnValue:
                 )
             )
         else:
-            stage = "totp" if user.totp_secret else "enrol"
+            stage = Stage.TOTP if user.totp_secret else Stage.ENROL
             sessions.start(user, stage)
             db.session.commit()
-            return redirect(url_for(".second_factor" if stage == "totp" else ".enrol"))
+            return redirect(url_for(".second_factor" if stage is Stage.TOTP else ".enrol"))
     return render_template("auth/login.html", form=form)
 
 
@@ -75,7 +76,7 @@ def login() -> ResponseReturnValue:
 @limiter.limit(_login_limit, methods=["POST"])
 def second_factor() -> ResponseReturnValue:
     """The code from the authenticator app, or a recovery code."""
-    row = sessions.current_row("totp")
+    row = sessions.current_row(Stage.TOTP)
     if row is None:
         return redirect(url_for(".login"))
     user = service.attempt_in(row) if request.method == "POST" else row.user
@@ -104,7 +105,7 @@ def second_factor() -> ResponseReturnValue:
 @limiter.limit(_login_limit, methods=["POST"])
 def enrol() -> ResponseReturnValue:
     """First sign-in: set up the authenticator app, then show the recovery codes once."""
-    row = sessions.current_row("enrol")
+    row = sessions.current_row(Stage.ENROL)
     if row is None:
         return redirect(url_for(".login"))
     user = service.attempt_in(row) if request.method == "POST" else row.user
@@ -134,7 +135,7 @@ def enrol() -> ResponseReturnValue:
 
 def _complete_sign_in(user: StaffUser, method: str) -> None:
     service.record_success(user)
-    sessions.start(user, "full")  # a new session id once fully signed in
+    sessions.start(user, Stage.FULL)  # a new session id once fully signed in
     audit.record("auth.login", staff_id=user.id, detail={"method": method})
     db.session.commit()
 
@@ -156,7 +157,7 @@ def change_password() -> ResponseReturnValue:
         problem = service.change_password(user, form.current.data, form.password.data)
         if problem is None:
             sessions.end_all(user.id)
-            sessions.start(user, "full", signed_in_at=row.created_at)
+            sessions.start(user, Stage.FULL, signed_in_at=row.created_at)
             audit.record("auth.password_changed", staff_id=user.id)
             db.session.commit()
             flash(_("Your password is changed. You are signed out everywhere else."))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from app.screening.codes import StepId
+
 NONE_CODE = "none"
 
 
@@ -69,7 +71,7 @@ class Question:
 class Step:
     """One page of the questionnaire: a topic and its questions."""
 
-    id: str
+    id: StepId
     title: str
     intro: str
     questions: tuple[Question, ...]

@@ -36,6 +36,7 @@ from wtforms.validators import (
 
 from app.formtools import PlainText, strip
 from app.screening.catalogue import NONE_CODE, Kind, Question, Step
+from app.screening.codes import StepId
 from app.screening.questions import STEPS
 from app.screening.questions_more import PHONE_MAX, PHONE_MIN
 
@@ -200,7 +201,7 @@ class ContactForm(StepForm):
 
 
 def _build(step: Step) -> type[StepForm]:
-    base = ContactForm if step.id == "contact" else StepForm
+    base = ContactForm if step.id is StepId.CONTACT else StepForm
     attrs: dict[str, Any] = {"step": step}
     attrs.update({q.id: _field_for(q) for q in step.questions})
     return type(f"{step.id.title()}Form", (base,), attrs)

@@ -19,13 +19,14 @@ from app.screening.catalogue import (
     choices,
     yes_no,
 )
+from app.screening.codes import StepId
 from app.screening.questions_more import CONTACT, HEALTH
 
 QUESTIONNAIRE_VERSION = "2026.1"
 CONSENT_VERSION = "2026.1"
 
 SAFETY = Step(
-    "safety",
+    StepId.SAFETY,
     N_("Safety check"),
     N_(
         "Some symptoms need a doctor before any physiotherapy. Answer yes only if it is "
@@ -83,7 +84,7 @@ SAFETY = Step(
 )
 
 PAIN = Step(
-    "pain",
+    StepId.PAIN,
     N_("Your pain"),
     N_("Tell us where it hurts, for how long, and what it feels like."),
     (
@@ -156,7 +157,7 @@ PAIN = Step(
 )
 
 HISTORY = Step(
-    "history",
+    StepId.HISTORY,
     N_("Treatments you have tried"),
     N_("Tell us what you have already tried for this pain."),
     (

@@ -6,9 +6,10 @@ Part of the catalogue in ``questions.py`` (split only for length). Pure: no fram
 from __future__ import annotations
 
 from app.screening.catalogue import N_, YES_NO, Kind, Question, Step, choices, yes_no
+from app.screening.codes import StepId
 
 HEALTH = Step(
-    "health",
+    StepId.HEALTH,
     N_("Your health and needles"),
     N_(
         "IMS uses very fine needles. These questions help keep you safe. Answering yes does "
@@ -121,7 +122,7 @@ EMAIL_MAX = 254
 PHONE_MIN, PHONE_MAX = 7, 20
 
 CONTACT = Step(
-    "contact",
+    StepId.CONTACT,
     N_("How to reach you"),
     N_("The clinic uses these details only to contact you about booking."),
     (

@@ -17,9 +17,11 @@ from flask_babel import get_locale
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
+from app.codes import Actor, Status
 from app.database import add_unless_taken, utcnow
 from app.extensions import db
 from app.models import AuditEvent, Draft, Submission, attention
+from app.screening.codes import SAFETY_STOP_OUTCOMES, StepId
 from app.screening.questions import (
     CONSENT_VERSION,
     CONTACT_IDS,
@@ -27,7 +29,7 @@ from app.screening.questions import (
     SAFETY,
     STEPS,
 )
-from app.screening.rules import SAFETY_STOP_OUTCOMES, Decision, evaluate
+from app.screening.rules import Decision, evaluate
 
 DRAFT_KEY = "draft"  # session key: token of the questionnaire in progress
 RESULT_KEY = "result"  # session key: token of the last submission, for its result page
@@ -103,7 +105,7 @@ def save_step(draft: Draft | None, step_id: str, answers: dict[str, Any]) -> Dra
         draft = _start_draft(now)
     draft.answers = {**draft.answers, **answers}  # a new dict, so the JSON change is seen
     draft.expires_at = now + current_app.config["DRAFT_TTL"]
-    if step_id == "contact":
+    if step_id == StepId.CONTACT:
         draft.consented_at = now
         draft.consent_locale = str(get_locale())
     db.session.commit()
@@ -197,7 +199,9 @@ def _store(draft: Draft, stop: bool) -> Submission:
     db.session.add(submission)
     db.session.flush()
     db.session.add(
-        AuditEvent(actor_type="patient", action="submission.create", submission_id=submission.id)
+        AuditEvent(
+            actor_type=Actor.PATIENT, action="submission.create", submission_id=submission.id
+        )
     )
     db.session.delete(draft)
     db.session.commit()
@@ -215,14 +219,14 @@ def _submission_from(draft: Draft, stop: bool) -> Submission:
         locale=str(get_locale()),
         questionnaire_version=QUESTIONNAIRE_VERSION,
         rules_version=decision.rules_version,
-        outcome=decision.outcome.value,
+        outcome=decision.outcome,
         reasons=list(decision.reasons),
         answers=clinical,
-        status="new",
+        status=Status.NEW,
         is_safety_stop=stop,
         idempotency_key=draft.token_hash,
         # Pinned in the staff queue until handled (app.staff.service.refresh_attention).
-        attention=attention(decision.outcome.value, stop, "new", cleared=False),
+        attention=attention(decision.outcome, stop, Status.NEW, cleared=False),
     )
     if not stop:
         submission.full_name = answers["full_name"]

@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm
 from app.database import begin_single_reads
 from app.extensions import csrf, db, limiter
 from app.screening import service
+from app.screening.codes import StepId
 from app.screening.forms import FORMS, StepForm, answers_from, form_data
 from app.screening.fragments import register_fragments
 from app.screening.presenters import answer_rows, clinic_details, field_errors
@@ -111,7 +112,7 @@ def save_step(step_id: str) -> ResponseReturnValue:
     if not valid:
         return _render_step(form), 422
     draft = service.save_step(draft, step_id, answers_from(form))
-    if step_id == "safety" and service.safety_stop(draft.answers):
+    if step_id == StepId.SAFETY and service.safety_stop(draft.answers):
         service.submit(draft, stop=True)
         return redirect(url_for(".result"))
     next_step = service.first_incomplete(draft.answers)

@@ -12,28 +12,28 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
+from app.codes import ClearanceDecision, Status
 from app.formtools import OnceOnlyForm, PlainText, strip
-from app.models import STATUSES
+from app.screening.codes import Outcome
 from app.screening.service import REFERENCE_ALPHABET
 
 NOTE_MAX = 4000
-DECISIONS = ("cleared", "not_cleared")
 
 STATUS_LABELS = {
-    "new": _l("New"),
-    "contacted": _l("Contacted"),
-    "booked": _l("Booked"),
-    "referred": _l("Referred"),
-    "declined": _l("Declined"),
-    "closed": _l("Closed"),
+    Status.NEW: _l("New"),
+    Status.CONTACTED: _l("Contacted"),
+    Status.BOOKED: _l("Booked"),
+    Status.REFERRED: _l("Referred"),
+    Status.DECLINED: _l("Declined"),
+    Status.CLOSED: _l("Closed"),
 }
 OUTCOME_LABELS = {
-    "emergency": _l("Emergency"),
-    "see_doctor": _l("See a doctor"),
-    "not_suitable": _l("Not suitable"),
-    "not_indicated": _l("Not indicated"),
-    "clinician_review": _l("Clinician review"),
-    "suggest_consult": _l("Suggest consult"),
+    Outcome.EMERGENCY: _l("Emergency"),
+    Outcome.SEE_DOCTOR: _l("See a doctor"),
+    Outcome.NOT_SUITABLE: _l("Not suitable"),
+    Outcome.NOT_INDICATED: _l("Not indicated"),
+    Outcome.CLINICIAN_REVIEW: _l("Clinician review"),
+    Outcome.SUGGEST_CONSULT: _l("Suggest consult"),
 }
 
 
@@ -94,7 +94,7 @@ class StatusForm(FlaskForm):
 
     status = SelectField(
         _l("Status"),
-        [AnyOf(STATUSES)],
+        [AnyOf(tuple(Status))],
         choices=_choices(STATUS_LABELS.items()),
     )
 
@@ -118,9 +118,15 @@ class ClearanceForm(OnceOnlyForm):
 
     decision = RadioField(
         _l("Decision"),
-        [DataRequired(_l("Choose a decision.")), AnyOf(DECISIONS, _l("Choose a decision."))],
+        [
+            DataRequired(_l("Choose a decision.")),
+            AnyOf(tuple(ClearanceDecision), _l("Choose a decision.")),
+        ],
         choices=_choices(
-            [("cleared", _l("Cleared for booking")), ("not_cleared", _l("Not cleared"))]
+            [
+                (ClearanceDecision.CLEARED, _l("Cleared for booking")),
+                (ClearanceDecision.NOT_CLEARED, _l("Not cleared")),
+            ]
         ),
         validate_choice=False,  # AnyOf checks it, with the app's message
     )

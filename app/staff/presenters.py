@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Clearance, Note, StaffUser, StatusChange, Submission
+from app.screening.codes import StepId
 from app.screening.presenters import answer_rows
-from app.screening.questions import STEPS
 from app.screening.rule_texts import RULE_TEXTS
 from app.screening.rules import RULES_BY_ID
 from app.staff.forms import ClearanceForm, NoteForm, StatusForm
@@ -35,7 +35,7 @@ def patient_answers(submission: Submission) -> list[tuple[str, list[Answer]]]:
         for step, rows in answer_rows(answers):
             if not any(q.id in answers for q in step.questions):
                 continue  # a safety stop has no later steps
-            if step is STEPS[-1]:
+            if step.id is StepId.CONTACT:
                 continue  # contact details are shown on their own
             sections.append(
                 (

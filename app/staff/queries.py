@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from app.codes import Status
 from app.dates import day_end, day_start, parse_day
 from app.keyset import Page, newest_first
-from app.models import ATTENTION_RANK, OUTCOMES, STATUSES, Submission
+from app.models import ATTENTION_RANK, Submission
+from app.screening.codes import Outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +29,8 @@ class QueueFilter:
     def from_args(cls, args: Any) -> QueueFilter:
         """Read the filter from query arguments, ignoring values that are not allowed."""
         return cls(
-            outcome=args.get("outcome") if args.get("outcome") in OUTCOMES else None,
-            status=args.get("status") if args.get("status") in STATUSES else None,
+            outcome=args.get("outcome") if args.get("outcome") in tuple(Outcome) else None,
+            status=args.get("status") if args.get("status") in tuple(Status) else None,
             date_from=parse_day(args.get("from")),
             date_to=parse_day(args.get("to")),
         )

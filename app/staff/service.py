@@ -12,11 +12,12 @@ from app import audit
 from app.database import add_unless_taken
 from app.extensions import db
 from app.models import Clearance, Note, StaffUser, StatusChange, Submission, attention
+from app.screening.codes import Outcome
 
 
 def refresh_attention(submission: Submission) -> None:
     """Recompute whether, and how high, the submission stays pinned at the top of the queue."""
-    cleared = submission.outcome == "clinician_review" and (
+    cleared = submission.outcome == Outcome.CLINICIAN_REVIEW and (
         db.session.scalar(
             select(Clearance.id).where(Clearance.submission_id == submission.id).limit(1)
         )

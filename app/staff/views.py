@@ -28,10 +28,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import audit
-from app.auth.guard import PATIENT_DATA_ROLES, allow
+from app.auth.guard import allow
+from app.codes import PATIENT_DATA_ROLES, ClearanceDecision, Role
 from app.database import utcnow
 from app.extensions import db
 from app.models import Submission
+from app.screening.codes import Outcome
 from app.staff import bp, service
 from app.staff.export import Sent, csv_lines, export_filename
 from app.staff.forms import (
@@ -170,16 +172,16 @@ def add_note(reference: str) -> ResponseReturnValue:
 
 
 @bp.post("/submissions/<reference>/clearance")
-@allow("clinician")
+@allow(Role.CLINICIAN)
 def clearance(reference: str) -> ResponseReturnValue:
     """A clinician clears a clinician-review submission for booking, or not, with a reason."""
     found = _submission_or_404(reference, to_change=True)
-    if found.outcome != "clinician_review":
+    if found.outcome != Outcome.CLINICIAN_REVIEW:
         abort(400)
     form = ClearanceForm()
     if not form.validate_on_submit():
         return _show_again(found, clearance_form=form)
-    cleared = form.decision.data == "cleared"
+    cleared = form.decision.data == ClearanceDecision.CLEARED
     if service.record_clearance(found, g.staff_user, cleared, form.reason.data, form.form_key.data):
         db.session.commit()
         flash(_("Decision recorded."))

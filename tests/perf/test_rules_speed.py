@@ -3,9 +3,9 @@
 Each round evaluates a mix of answer sets, from "nothing fires" to several groups at once, so
 the figure is the mean cost of a realistic call, not of the cheapest path.
 
-- ``make bench-rules``: the QUALITY.md target, under 20 microseconds a call, measured with
-  pytest-benchmark. An absolute time follows the machine: the same code has measured 13 and
-  27 microseconds on two days of this project's shared machines.
+- ``make bench-rules``: the QUALITY.md target, under 50 microseconds a call, measured with
+  pytest-benchmark. An absolute time follows the machine: the same code has run twice as fast
+  on one day of this project's shared machines as on another.
 - ``make perf-guard`` (in ``make check``): the guard against the code growing slower, which a
   slow machine must not trip. It compares the cost of a call with a bare Flask request, in
   process, in alternating rounds (the machine's speed touches both), the fastest round of each.
@@ -27,13 +27,12 @@ from tests.screening.rule_cases import BASELINE, INDICATION, with_baseline
 
 pytestmark = pytest.mark.perf
 
-TARGET_S = 20e-6  # per call
-# A call's cost, in bare Flask requests. Measured: 0.10 (17 against 182 us, in one run on a slow
-# machine; the code before the single-lookup rewrite measured 0.15 there) and, on a faster
-# machine in earlier runs, about 0.3 for that older code (13 against 44 us). Machines run the
-# two differently by about 2x, so the bound sits above all of these and still fails when a
+TARGET_S = 50e-6  # per call
+# A call's cost, in bare Flask requests. Measured: about 0.35 (15 against 44 us) for the rules
+# written as the SPEC's table; the target is about 1.1 on that machine. Machines run the two
+# differently by up to 2x, so the bound sits well above the measurement and still fails when a
 # change makes a call several times costlier.
-MAX_BARE_REQUESTS = 0.4
+MAX_BARE_REQUESTS = 1.0
 ROUNDS = 15
 CALLS = 200  # a round
 
@@ -51,7 +50,7 @@ def evaluate_mix() -> list[Outcome]:
 
 
 @pytest.mark.bench
-def test_evaluate_is_under_twenty_microseconds(benchmark: BenchmarkFixture) -> None:
+def test_evaluate_is_under_fifty_microseconds(benchmark: BenchmarkFixture) -> None:
     outcomes = benchmark.pedantic(evaluate_mix, rounds=2000, warmup_rounds=100)
     # The mix really takes different paths through the rules.
     assert len(set(outcomes)) >= 4, outcomes

@@ -1,6 +1,6 @@
 """The questionnaire catalogue and the decision rules stay pure: no web, form, ORM or i18n code.
 
-Two checks: a static one (every import statement in the five pure modules, read with ``ast``)
+Two checks: a static one (every import statement in the pure modules, read with ``ast``)
 and a dynamic one (what loading them actually pulls into ``sys.modules``, in a fresh process).
 """
 
@@ -20,10 +20,12 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENING_DIR = PROJECT_ROOT / "app" / "screening"
 # In load order: each module's app imports come before it.
 PURE_MODULES: tuple[str, ...] = (
+    "app.screening.codes",
     "app.screening.catalogue",
     "app.screening.questions_more",
     "app.screening.questions",
     "app.screening.rule_texts",
+    "app.screening.answers",
     "app.screening.rules",
 )
 FORBIDDEN_ROOTS = frozenset(

@@ -2,9 +2,9 @@
 
 The answers are drawn from the questionnaire catalogue itself (``CLINICAL_QUESTIONS``): each
 question may be absent; a multi-select is ``["none"]`` or any subset of its other codes; the
-scale is an integer 0..10. The expected reasons are recomputed from the declarative rules table
-(``RULES``) and the expected outcome from SPEC section 4's precedence, independently of the
-engine's precomputed lookup tables.
+scale is an integer 0..10. The expected reasons are recomputed from SPEC section 4's table as the
+tests copy it (``SPEC_RULES``) and the expected outcome from its precedence, independently of
+``app.screening.rules``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.screening.catalogue import NONE_CODE, SCALE_MAX, SCALE_MIN, Kind, Question
+from app.screening.codes import Group, Outcome
 from app.screening.questions import CLINICAL_QUESTIONS, CONTACT_IDS
-from app.screening.rules import RULES, RULES_BY_ID, RULES_VERSION, Group, Outcome, evaluate
+from app.screening.rules import RULES_VERSION, evaluate
+from tests.screening.rule_cases import SPEC_RULES
 
 Answers = dict[str, Any]
 
@@ -33,13 +35,14 @@ GROUP_ORDER: tuple[Group, ...] = (
     Group.INDICATION,
     Group.NOTE,
 )
-TABLE_INDEX: dict[str, int] = {r.id: i for i, r in enumerate(RULES)}
+TABLE_INDEX: dict[str, int] = {rule_id: i for i, (rule_id, _, _) in enumerate(SPEC_RULES)}
+GROUP_OF: dict[str, Group] = {rule_id: group for rule_id, group, _ in SPEC_RULES}
 # (question id, code) pairs that fire a precaution, in table order.
 PRECAUTION_TRIGGERS: tuple[tuple[str, str], ...] = tuple(
     (qid, code)
-    for rule in RULES
-    if rule.group is Group.PRECAUTION
-    for qid, codes in rule.when
+    for _, group, when in SPEC_RULES
+    if group is Group.PRECAUTION
+    for qid, codes in when.items()
     for code in sorted(codes)
 )
 
@@ -98,14 +101,18 @@ def expected_reasons(answers: Mapping[str, Any]) -> tuple[str, ...]:
             return any(code in codes for code in value)
         return False
 
-    fired = [r for r in RULES if any(holds(qid, codes) for qid, codes in r.when)]
-    fired.sort(key=lambda r: (GROUP_ORDER.index(r.group), TABLE_INDEX[r.id]))
-    return tuple(r.id for r in fired)
+    fired = [
+        rule_id
+        for rule_id, _, when in SPEC_RULES
+        if any(holds(qid, codes) for qid, codes in when.items())
+    ]
+    fired.sort(key=lambda r: (GROUP_ORDER.index(GROUP_OF[r]), TABLE_INDEX[r]))
+    return tuple(fired)
 
 
 def expected_outcome(reasons: Sequence[str]) -> Outcome:
     """SPEC section 4's outcome precedence, first match wins."""
-    groups = {RULES_BY_ID[r].group for r in reasons}
+    groups = {GROUP_OF[r] for r in reasons}
     if Group.EMERGENCY in groups:
         return Outcome.EMERGENCY
     if Group.URGENT in groups:
@@ -121,7 +128,7 @@ def expected_outcome(reasons: Sequence[str]) -> Outcome:
 
 def groups_of(reasons: Sequence[str]) -> set[Group]:
     """The groups of the rules named in ``reasons``."""
-    return {RULES_BY_ID[r].group for r in reasons}
+    return {GROUP_OF[r] for r in reasons}
 
 
 def test_precaution_triggers_found() -> None:
@@ -135,7 +142,7 @@ def test_valid_answers_never_raise(answers: Answers) -> None:
     assert isinstance(decision.outcome, Outcome)
     assert decision.outcome in set(Outcome)
     assert decision.rules_version == RULES_VERSION
-    assert all(r in RULES_BY_ID for r in decision.reasons)
+    assert all(r in GROUP_OF for r in decision.reasons)
 
 
 @PROPERTY
@@ -190,7 +197,7 @@ def test_adding_a_precaution_never_lowers_caution(
 def test_reasons_in_group_then_table_order_without_duplicates(answers: Answers) -> None:
     reasons = evaluate(answers).reasons
     assert len(reasons) == len(set(reasons))
-    keys = [(GROUP_ORDER.index(RULES_BY_ID[r].group), TABLE_INDEX[r]) for r in reasons]
+    keys = [(GROUP_ORDER.index(GROUP_OF[r]), TABLE_INDEX[r]) for r in reasons]
     assert keys == sorted(keys)
 
 

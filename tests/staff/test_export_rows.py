@@ -86,7 +86,8 @@ def test_answers_that_could_start_a_formula_are_neutralised() -> None:
 
 def test_codes_the_app_writes_cannot_start_a_formula_or_need_quoting() -> None:
     """The columns written without neutralising hold only these."""
-    from app.models import OUTCOMES, STATUSES
+    from app.codes import Status
+    from app.screening.codes import Outcome
     from app.screening.questions import CONSENT_VERSION, QUESTIONNAIRE_VERSION
     from app.screening.rules import RULES_BY_ID, RULES_VERSION
     from app.screening.service import REFERENCE_ALPHABET
@@ -94,8 +95,8 @@ def test_codes_the_app_writes_cannot_start_a_formula_or_need_quoting() -> None:
     codes = {code for question in CLINICAL_QUESTIONS.values() for code in question.codes}
     written_by_the_app = [
         *codes,
-        *OUTCOMES,
-        *STATUSES,
+        *Outcome,
+        *Status,
         *RULES_BY_ID,
         CONSENT_VERSION,
         QUESTIONNAIRE_VERSION,
