@@ -118,7 +118,7 @@ update-catalog: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o $(TRANSLATIONS)/messages.pot \
 		--ignore-dirs ".* node_modules" --no-location --sort-output --omit-header . > /dev/null
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
-		--no-fuzzy-matching --no-wrap
+		--no-fuzzy-matching --no-wrap --ignore-obsolete
 
 ## The French catalogue is complete, not fuzzy, and up to date with the source strings.
 translations-check: $(STAMP)

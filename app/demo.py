@@ -29,6 +29,7 @@ from app.codes import Actor, Status
 from app.database import utcnow
 from app.extensions import db
 from app.models import Submission, attention
+from app.references import new_reference
 from app.screening.catalogue import NONE_CODE, SCALE_MAX, SCALE_MIN, Kind, Question
 from app.screening.codes import SAFETY_STOP_OUTCOMES
 from app.screening.questions import (
@@ -38,7 +39,6 @@ from app.screening.questions import (
     SAFETY,
 )
 from app.screening.rules import evaluate
-from app.screening.service import new_reference
 
 CHUNK = 1000  # rows per INSERT
 MAX_COUNT = 1_000_000

@@ -7,12 +7,27 @@ import secrets
 import unicodedata
 from typing import Any
 
+from flask_babel import LazyString, format_number
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField
-from wtforms.validators import StopValidation
+from wtforms.validators import Length, StopValidation
+
+from app.screening.questions_more import EMAIL_MAX
 
 FORM_KEY = re.compile(r"[A-Za-z0-9_-]{22}")  # what new_form_key makes: 16 random bytes
+
+
+def number(value: int) -> LazyString:
+    """``value`` as the page's language writes numbers (1,000 or 1 000), worked out when shown:
+    a limit written into a message from the constant that sets it, not typed again."""
+    return LazyString(format_number, value)
+
+
+# A staff member's e-mail address, on every form that asks for one.
+EMAIL_LENGTH = Length(
+    max=EMAIL_MAX, message=_l("Enter an email address of %(max)d characters or fewer.")
+)
 
 
 def strip(value: Any) -> Any:

@@ -23,7 +23,9 @@ from app.codes import CLOSED_STATUSES, Role, Status
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
 from app.screening.codes import Outcome
+from app.screening.questions_more import EMAIL_MAX, FULL_NAME_MAX, PHONE_MAX
 
+STAFF_NAME_MAX = 100
 # How urgently a submission that waits for someone needs them, by outcome: the staff queue pins
 # waiting submissions on top, most urgent first. 0: not waiting.
 ATTENTION_RANK = {Outcome.EMERGENCY: 3, Outcome.SEE_DOCTOR: 2, Outcome.CLINICIAN_REVIEW: 1}
@@ -100,9 +102,9 @@ class Submission(db.Model):
     reasons: Mapped[list[str]] = mapped_column(JSON)
     # Clinical answers exactly as validated: question id -> code, codes, or an int.
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
-    full_name: Mapped[str | None] = mapped_column(String(100))
-    email: Mapped[str | None] = mapped_column(String(254))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    full_name: Mapped[str | None] = mapped_column(String(FULL_NAME_MAX))
+    email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
+    phone: Mapped[str | None] = mapped_column(String(PHONE_MAX))
     contact_preference: Mapped[str | None] = mapped_column(String(10))
     comments: Mapped[str | None] = mapped_column(Text)
     consent_version: Mapped[str | None] = mapped_column(String(16))
@@ -129,8 +131,8 @@ class StaffUser(db.Model):
     __table_args__ = (CheckConstraint(one_of("role", Role), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
-    name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(STAFF_NAME_MAX))
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
     # Set when someone else chose the password (an admin creating the account): at the next

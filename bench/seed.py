@@ -29,7 +29,7 @@ from app.codes import Status
 from app.database import utcnow
 from app.demo import demo_row
 from app.models import Submission, attention
-from app.screening.service import REFERENCE_ALPHABET
+from app.references import ALPHABET as REFERENCE_ALPHABET
 
 POOL_SIZE = 2000  # distinct answer sets
 CHUNK = 20_000  # rows per executemany or COPY batch, committed one at a time

@@ -30,7 +30,8 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import Draft, Submission
 from app.screening.questions import STEP_IDS
-from app.screening.service import DRAFT_KEY, token_hash
+from app.screening.service import DRAFT_KEY
+from app.tokens import token_hash
 from bench.server import fresh_database, migrate, production_environment
 from tests.journey import BASE_ANSWERS, answer_all, step_data
 

@@ -11,7 +11,7 @@ from flask import Flask
 from app.database import utcnow
 from app.extensions import db
 from app.models import Submission
-from app.screening.service import new_reference
+from app.references import new_reference
 
 ANSWERS: dict[str, Any] = {
     "rf_saddle_numbness": "no",

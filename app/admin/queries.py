@@ -13,12 +13,18 @@ from flask import current_app
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from app.admin.forms import known_filter_actions
+from app.admin.actions import known_filter_actions
 from app.auth import sessions
 from app.codes import Actor
 from app.dates import day_end, day_start, parse_day
 from app.keyset import Page, newest_first
 from app.models import AuditEvent, StaffSession, StaffUser
+
+
+def staff_accounts(session: Session) -> list[StaffUser]:
+    """Every staff account, active ones first, then by name."""
+    query = select(StaffUser).order_by(StaffUser.is_active.desc(), StaffUser.name, StaffUser.id)
+    return list(session.scalars(query))
 
 
 def staff_names(session: Session) -> dict[int, str]:

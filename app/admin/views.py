@@ -1,14 +1,16 @@
 """Administration: staff accounts (create, role, disable, second factor, sessions) and the
 audit log (read, filter, export). Admins only; nothing here edits or deletes an audit record.
 
-The blueprint is guarded once (``app.admin``); each view still declares ``@allow(Role.ADMIN)``.
-Every change to an account is stored with its audit record in one commit, and every page that
-shows accounts or the log records its view (after reading, before rendering), as staff pages do.
+The blueprint is guarded once (``guard_blueprint``); each view still declares
+``@allow(Role.ADMIN)``. The changes themselves are in ``service``; each view commits one with its
+audit record, and every page that shows accounts or the log records its view (after reading,
+before rendering), as staff pages do.
 """
 
 from __future__ import annotations
 
 from flask import (
+    Blueprint,
     Response,
     abort,
     current_app,
@@ -22,40 +24,42 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 
 from app import audit
-from app.admin import bp
+from app.admin import service
+from app.admin.actions import ACTION_LABELS
 from app.admin.export import csv_chunks, export_filename
 from app.admin.forms import (
-    ACTION_LABELS,
     ROLE_LABELS,
     ActionForm,
     AuditFilterForm,
     NewAccountForm,
     RoleForm,
 )
-from app.admin.queries import AuditFilter, audit_page, live_session_count, staff_names
-from app.auth import sessions
-from app.auth.guard import allow
-from app.auth.passwords import hash_password
-from app.codes import Role, Stage
+from app.admin.queries import (
+    AuditFilter,
+    audit_page,
+    live_session_count,
+    staff_accounts,
+    staff_names,
+)
+from app.auth.guard import allow, guard_blueprint
+from app.auth.passwords import MIN_LENGTH
+from app.codes import Role
 from app.database import utcnow
 from app.extensions import db
 from app.keyset import MAX_ID
-from app.models import RecoveryCode, StaffUser
+from app.models import StaffUser
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+guard_blueprint(bp)
 
 
 @bp.get("/accounts")
 @allow(Role.ADMIN)
 def accounts() -> ResponseReturnValue:
     """Every staff account, active ones first."""
-    staff = list(
-        db.session.scalars(
-            select(StaffUser).order_by(StaffUser.is_active.desc(), StaffUser.name, StaffUser.id)
-        )
-    )
+    staff = staff_accounts(db.session)
     audit.record("staff.list")
     db.session.commit()
     return render_template("admin/accounts.html", staff=staff, role_labels=ROLE_LABELS)
@@ -67,35 +71,17 @@ def account_new() -> ResponseReturnValue:
     """Create an account with an initial password; the second factor comes at first sign-in."""
     form = NewAccountForm()
     if form.validate_on_submit():
-        user = _create_account(form)
+        user = service.create_account(
+            form.name.data, form.email.data, form.role.data, form.password.data
+        )
         if user is not None:
             flash(_("Account created. The second factor is set up at the first sign-in."))
             return redirect(url_for(".account", staff_id=user.id))
         form.email.errors.append(_("An account with this email address already exists."))
     status = 422 if form.errors else 200
-    return render_template("admin/account_new.html", form=form), status
-
-
-def _create_account(form: NewAccountForm) -> StaffUser | None:
-    """Store the new account and its audit record; None when the e-mail is already used."""
-    if db.session.scalar(select(StaffUser.id).where(StaffUser.email == form.email.data)):
-        return None
-    user = StaffUser(
-        name=form.name.data,
-        email=form.email.data,
-        role=form.role.data,
-        password_hash=hash_password(form.password.data),
-        must_change_password=True,  # the admin knows it: its owner chooses their own first
-    )
-    db.session.add(user)
-    try:
-        db.session.flush()
-        audit.record("staff.create", detail={"staff_id": user.id, "role": user.role})
-        db.session.commit()
-    except IntegrityError:  # created by someone else since the check above
-        db.session.rollback()
-        return None
-    return user
+    return render_template(
+        "admin/account_new.html", form=form, password_min_length=MIN_LENGTH
+    ), status
 
 
 def _storable(staff_id: int) -> int:
@@ -131,17 +117,12 @@ def account(staff_id: int) -> ResponseReturnValue:
 def _target(staff_id: int, *, refuse_self: bool) -> StaffUser | None:
     """The account to act on, or None (with a message) when the request must be refused.
 
-    The account and the admin's own are read again under row locks, in id order, so that two
-    admins acting on each other at once take turns (without deadlock) and the second sees the
-    first's change: an admin just demoted or disabled by another can no longer act (on
-    PostgreSQL; on SQLite the transaction's write lock does the same). Without it, two admins
+    The account and the admin's own are read again under row locks (``service.lock_accounts``):
+    an admin just demoted or disabled by another can no longer act. Without it, two admins
     could each remove the other's access at the same moment and leave the clinic without one.
     """
     me = g.staff_user.id
-    ids = {_storable(staff_id), me}
-    query = select(StaffUser).where(StaffUser.id.in_(ids)).order_by(StaffUser.id)
-    locked = db.session.scalars(query.with_for_update().execution_options(populate_existing=True))
-    accounts = {row.id: row for row in locked}
+    accounts = service.lock_accounts({_storable(staff_id), me})
     if not (accounts[me].is_active and accounts[me].role == Role.ADMIN):
         abort(403)
     user = accounts.get(staff_id)
@@ -177,12 +158,8 @@ def account_role(staff_id: int) -> ResponseReturnValue:
         return _back(staff_id)
     if not form.validate_on_submit():
         return _done(user, _("Choose a role from the list."))
-    if user.role == form.role.data:
+    if not service.change_role(user, form.role.data):
         return _done(user, _("The role is unchanged."))
-    audit.record(
-        "staff.role", detail={"staff_id": user.id, "from": user.role, "to": form.role.data}
-    )
-    user.role = form.role.data
     db.session.commit()
     return _done(user, _("Role changed."))
 
@@ -194,11 +171,8 @@ def account_disable(staff_id: int) -> ResponseReturnValue:
     user = _target(staff_id, refuse_self=True)
     if user is None or not ActionForm().validate_on_submit():
         return _back(staff_id)
-    if not user.is_active:
+    if not service.disable(user):
         return _done(user, _("The account is already disabled."))
-    user.is_active = False
-    sessions.end_all(user.id)
-    audit.record("staff.disable", detail={"staff_id": user.id})
     db.session.commit()
     return _done(user, _("Account disabled. It has been signed out everywhere."))
 
@@ -210,10 +184,8 @@ def account_enable(staff_id: int) -> ResponseReturnValue:
     user = _target(staff_id, refuse_self=False)
     if user is None or not ActionForm().validate_on_submit():
         return _back(staff_id)
-    if user.is_active:
+    if not service.enable(user):
         return _done(user, _("The account is already active."))
-    user.is_active = True
-    audit.record("staff.enable", detail={"staff_id": user.id})
     db.session.commit()
     return _done(user, _("Account enabled. It can sign in again."))
 
@@ -225,11 +197,7 @@ def account_reset_2fa(staff_id: int) -> ResponseReturnValue:
     user = _target(staff_id, refuse_self=True)
     if user is None or not ActionForm().validate_on_submit():
         return _back(staff_id)
-    user.totp_secret = None
-    user.totp_last_step = None
-    db.session.execute(delete(RecoveryCode).where(RecoveryCode.staff_id == user.id))
-    sessions.end_all(user.id)
-    audit.record("staff.reset_2fa", detail={"staff_id": user.id})
+    service.reset_second_factor(user)
     db.session.commit()
     return _done(user, _("Second factor reset. It will be set up again at the next sign-in."))
 
@@ -237,21 +205,11 @@ def account_reset_2fa(staff_id: int) -> ResponseReturnValue:
 @bp.post("/accounts/<int:staff_id>/sign-out-everywhere")
 @allow(Role.ADMIN)
 def account_sign_out(staff_id: int) -> ResponseReturnValue:
-    """End every session of the account.
-
-    On their own account an admin ends every other session and carries on in this browser with
-    a new session id, rather than being signed out in the middle of the action. That session
-    keeps the time of the sign-in it replaces: re-issuing it is no sign-in, so it must not
-    restart the absolute lifetime (STAFF_SESSION_MAX_AGE).
-    """
+    """End every session of the account (on their own, every other one: see the service)."""
     user = _target(staff_id, refuse_self=False)
     if user is None or not ActionForm().validate_on_submit():
         return _back(staff_id)
-    own = sessions.current_row(Stage.FULL) if user.id == g.staff_user.id else None
-    sessions.end_all(user.id)
-    if own is not None:
-        sessions.start(user, Stage.FULL, signed_in_at=own.created_at)
-    audit.record("staff.sign_out_everywhere", detail={"staff_id": user.id})
+    service.sign_out_everywhere(user, own=user.id == g.staff_user.id)
     db.session.commit()
     return _done(user, _("Signed out everywhere."))
 

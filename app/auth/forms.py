@@ -8,8 +8,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from app.auth.passwords import password_problem
-from app.formtools import PlainText, strip
+from app.auth.passwords import PASSWORD_INPUT_MAX, password_problem
+from app.formtools import EMAIL_LENGTH, PlainText, strip
+
+PASSWORD_LENGTH = Length(
+    max=PASSWORD_INPUT_MAX, message=_l("Enter a password of %(max)d characters or fewer.")
+)
 
 
 class LoginForm(FlaskForm):
@@ -19,7 +23,7 @@ class LoginForm(FlaskForm):
         _l("Email address"),
         [
             DataRequired(_l("Enter your email address.")),
-            Length(max=254, message=_l("Enter an email address of %(max)d characters or fewer.")),
+            EMAIL_LENGTH,
             PlainText(),
         ],
     )
@@ -27,7 +31,7 @@ class LoginForm(FlaskForm):
         _l("Password"),
         [
             DataRequired(_l("Enter your password.")),
-            Length(max=1024, message=_l("Enter a password of %(max)d characters or fewer.")),
+            PASSWORD_LENGTH,
         ],
     )
 
@@ -53,14 +57,14 @@ class PasswordChangeForm(FlaskForm):
         _l("Current password"),
         [
             DataRequired(_l("Enter your current password.")),
-            Length(max=1024, message=_l("Enter a password of %(max)d characters or fewer.")),
+            PASSWORD_LENGTH,
         ],
     )
     password = PasswordField(
         _l("New password"),
         [
             DataRequired(_l("Enter a new password.")),
-            Length(max=1024, message=_l("Enter a password of %(max)d characters or fewer.")),
+            PASSWORD_LENGTH,
         ],
     )
     confirm = PasswordField(

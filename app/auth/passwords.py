@@ -13,6 +13,8 @@ from flask_babel import lazy_gettext as _l
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
+# The longest password a sign-in form reads: longer input is refused before it is hashed.
+PASSWORD_INPUT_MAX = 1024
 COMMON_PASSWORDS = Path(__file__).with_name("common-passwords.txt.gz")
 
 
@@ -51,13 +53,14 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 def waste_time(password: str) -> None:
-    """Spend as long as a real check, so an unknown e-mail answers like a wrong password."""
-    verify_password(_dummy_hash(), password)
+    """Spend as long as a real check, so an unknown e-mail answers like a wrong password: a
+    check against a hash made with the configured costs, as real accounts' hashes are."""
+    verify_password(_dummy_hash(hasher()), password)
 
 
 @cache
-def _dummy_hash() -> str:
-    return _hasher(2, 19456, 1).hash("not a real password, only for timing")
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash("not a real password, only for timing")
 
 
 @cache

@@ -7,8 +7,6 @@ Every request checks the row, so a copied cookie stops working as soon as the ro
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime
 
 from flask import current_app, g, session
@@ -18,6 +16,7 @@ from app import database
 from app.codes import Stage
 from app.extensions import db
 from app.models import StaffSession, StaffUser
+from app.tokens import new_token, token_hash
 
 SESSION_KEY = "staff"
 LAST_SEEN_RESOLUTION = 60  # seconds: write last_seen_at at most once a minute
@@ -28,10 +27,6 @@ _KEPT_ACROSS_SIGN_IN = ("next", "lang")
 def now() -> datetime:
     """The clock used for session expiry (tests replace it instead of sleeping)."""
     return database.utcnow()
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def start(user: StaffUser, stage: Stage, *, signed_in_at: datetime | None = None) -> StaffSession:
@@ -47,11 +42,11 @@ def start(user: StaffUser, stage: Stage, *, signed_in_at: datetime | None = None
     kept = {key: session[key] for key in _KEPT_ACROSS_SIGN_IN if key in session}
     session.clear()
     session.update(kept)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     session[SESSION_KEY] = token
     moment = now()
     row = StaffSession(
-        token_hash=_hash(token),
+        token_hash=token_hash(token),
         staff_id=user.id,
         stage=stage,
         created_at=signed_in_at or moment,
@@ -70,7 +65,8 @@ def current_row(stage: Stage | None = None) -> StaffSession | None:
     token = session.get(SESSION_KEY)
     if not token:
         return None
-    row = db.session.scalar(select(StaffSession).where(StaffSession.token_hash == _hash(token)))
+    query = select(StaffSession).where(StaffSession.token_hash == token_hash(token))
+    row = db.session.scalar(query)
     if row is None or row.revoked_at is not None or (stage and row.stage != stage):
         return None
     config, moment = current_app.config, now()

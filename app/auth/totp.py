@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from datetime import datetime
@@ -10,6 +9,8 @@ from datetime import datetime
 import pyotp
 import segno
 from markupsafe import Markup
+
+from app.tokens import token_hash
 
 STEP_SECONDS = 30
 WINDOW = 1  # accept the previous and next step too, for clock drift
@@ -65,5 +66,4 @@ def new_recovery_codes() -> list[str]:
 
 def hash_recovery_code(code: str) -> str:
     """The stored form of a recovery code (codes are random, so a plain hash suffices)."""
-    normalised = code.strip().lower().replace(" ", "").replace("-", "")
-    return hashlib.sha256(normalised.encode()).hexdigest()
+    return token_hash(code.strip().lower().replace(" ", "").replace("-", ""))

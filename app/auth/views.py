@@ -19,6 +19,7 @@ from app import audit
 from app.auth import service, sessions, totp
 from app.auth.forms import CodeForm, LoginForm, PasswordChangeForm
 from app.auth.guard import is_local_path
+from app.auth.passwords import MIN_LENGTH
 from app.codes import Role, Stage
 from app.extensions import db, limiter
 from app.i18n import SESSION_KEY as LANGUAGE_KEY
@@ -174,7 +175,12 @@ def change_password() -> ResponseReturnValue:
                     "Check it and try again in a few minutes."
                 )
             )
-    return render_template("auth/password.html", form=form, required=user.must_change_password)
+    return render_template(
+        "auth/password.html",
+        form=form,
+        required=user.must_change_password,
+        password_min_length=MIN_LENGTH,
+    )
 
 
 @bp.post("/logout")

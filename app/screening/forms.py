@@ -34,7 +34,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.formtools import PlainText, strip
+from app.formtools import PlainText, number, strip
 from app.screening.catalogue import NONE_CODE, Kind, Question, Step
 from app.screening.codes import StepId
 from app.screening.questions import STEPS
@@ -115,7 +115,10 @@ def _contact_field(question: Question) -> Field:
                 DataRequired(_l("Enter your full name.")),
                 Length(
                     max=question.max_length,
-                    message=_l("Your name must be 100 characters or fewer."),
+                    message=_l(
+                        "Your name must be %(max)s characters or fewer.",
+                        max=number(question.max_length),
+                    ),
                 ),
                 PlainText(),
             ],
@@ -133,7 +136,10 @@ def _contact_field(question: Question) -> Field:
         )
     if question.kind is Kind.PHONE:
         phone_message = _l(
-            "Enter a phone number of 7 to 20 characters, using digits, spaces and + - ( ) . only."
+            "Enter a phone number of %(min)s to %(max)s characters, using digits, spaces and "
+            "+ - ( ) . only.",
+            min=number(PHONE_MIN),
+            max=number(PHONE_MAX),
         )
         return TelField(
             question.label,
@@ -151,7 +157,10 @@ def _contact_field(question: Question) -> Field:
                 Optional(),
                 Length(
                     max=question.max_length,
-                    message=_l("Your message must be 1,000 characters or fewer."),
+                    message=_l(
+                        "Your message must be %(max)s characters or fewer.",
+                        max=number(question.max_length),
+                    ),
                 ),
                 PlainText(allow_newlines=True),
             ],

@@ -7,8 +7,6 @@ or a racing second worker all find the one submission instead of creating anothe
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +19,7 @@ from app.codes import Actor, Status
 from app.database import add_unless_taken, utcnow
 from app.extensions import db
 from app.models import AuditEvent, Draft, Submission, attention
+from app.references import new_reference
 from app.screening.codes import SAFETY_STOP_OUTCOMES, StepId
 from app.screening.questions import (
     CONSENT_VERSION,
@@ -30,10 +29,10 @@ from app.screening.questions import (
     STEPS,
 )
 from app.screening.rules import Decision, evaluate
+from app.tokens import new_token, token_hash
 
 DRAFT_KEY = "draft"  # session key: token of the questionnaire in progress
 RESULT_KEY = "result"  # session key: token of the last submission, for its result page
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud
 _SUBMIT_ATTEMPTS = 3
 # Built once: every patient request runs one or both, and building a statement costs about
 # as much as SQLAlchemy's work to run it (its compiled SQL is cached either way).
@@ -44,17 +43,6 @@ _DRAFT_BY_HASH = select(Draft).where(
 # (PostgreSQL's row lock; on SQLite a POST's transaction already holds the write lock).
 _DRAFT_BY_HASH_TO_CHANGE = _DRAFT_BY_HASH.with_for_update()
 _SUBMISSION_BY_KEY = select(Submission).where(Submission.idempotency_key == bindparam("key"))
-
-
-def token_hash(token: str) -> str:
-    """How a draft token is stored: its sha256 (also the submission's idempotency key)."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_reference() -> str:
-    """A random reference such as ``IMS-7KQ4-M2XD``: 30^8 possibilities, never sequential."""
-    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-    return f"IMS-{chars[:4]}-{chars[4:]}"
 
 
 def draft_token() -> str | None:
@@ -69,7 +57,7 @@ def ensure_draft_token() -> None:
     same draft and the same submission instead of starting two.
     """
     if DRAFT_KEY not in session:
-        session[DRAFT_KEY] = secrets.token_urlsafe(32)
+        session[DRAFT_KEY] = new_token()
 
 
 def session_token() -> str | None:

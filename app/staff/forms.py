@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -15,7 +13,6 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from app.codes import ClearanceDecision, Status
 from app.formtools import OnceOnlyForm, PlainText, strip
 from app.screening.codes import Outcome
-from app.screening.service import REFERENCE_ALPHABET
 
 NOTE_MAX = 4000
 
@@ -35,24 +32,6 @@ OUTCOME_LABELS = {
     Outcome.CLINICIAN_REVIEW: _l("Clinician review"),
     Outcome.SUGGEST_CONSULT: _l("Suggest consult"),
 }
-
-
-_REFERENCE_BODY = re.compile(f"[{REFERENCE_ALPHABET}]{{8}}")
-
-
-def canonical_reference(typed: str) -> str | None:
-    """A reference as typed or read out (``ims 7kq4 m2xd``, ``7KQ4–M2XD``...) in its one stored
-    form ``IMS-7KQ4-M2XD``; None when it cannot be one. Case, white space, hyphens and dashes
-    are ignored and the ``IMS`` prefix is optional (no body starts with I: not in the alphabet).
-    A reference in a URL must already be in this form (``typed == canonical_reference(typed)``).
-    """
-    compact = "".join(
-        ch for ch in typed.upper() if not ch.isspace() and unicodedata.category(ch) != "Pd"
-    )
-    body = compact.removeprefix("IMS")
-    if not _REFERENCE_BODY.fullmatch(body):
-        return None
-    return f"IMS-{body[:4]}-{body[4:]}"
 
 
 def _choices(pairs: Any) -> list[SelectChoice]:

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import (
+    Blueprint,
     Response,
     abort,
     current_app,
@@ -28,13 +29,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import audit
-from app.auth.guard import allow
+from app.auth.guard import allow, guard_blueprint
 from app.codes import PATIENT_DATA_ROLES, ClearanceDecision, Role
 from app.database import utcnow
 from app.extensions import db
 from app.models import Submission
+from app.references import canonical_reference
 from app.screening.codes import Outcome
-from app.staff import bp, service
+from app.staff import service
 from app.staff.export import Sent, csv_lines, export_filename
 from app.staff.forms import (
     OUTCOME_LABELS,
@@ -44,10 +46,12 @@ from app.staff.forms import (
     FindForm,
     NoteForm,
     StatusForm,
-    canonical_reference,
 )
 from app.staff.presenters import submission_page_context
 from app.staff.queries import QueueFilter, queue_page
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+guard_blueprint(bp)
 
 
 @bp.context_processor

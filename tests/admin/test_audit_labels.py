@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale
 
-from app.admin.forms import ACTION_GROUPS, ACTION_LABELS
+from app.admin.actions import ACTION_GROUPS, ACTION_LABELS
 from tests.admin import add_events
 from tests.conftest import sign_in
 

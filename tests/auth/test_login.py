@@ -195,6 +195,21 @@ def test_password_is_rehashed_when_parameters_change(app: Flask, client: FlaskCl
         assert passwords.verify_password(new_hash, STAFF_PASSWORD)
 
 
+def test_an_unknown_email_is_checked_against_a_hash_of_the_configured_cost(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unknown e-mail costs a real check, at the configured Argon2 costs: a hash made with
+    other costs would answer faster or slower than a wrong password does."""
+    app.config["ARGON2_TIME_COST"] = 3
+    checked: list[str] = []
+    monkeypatch.setattr(passwords, "verify_password", lambda stored, _: checked.append(stored))
+    with app.app_context():
+        passwords.waste_time("any password")
+        assert len(checked) == 1
+        assert "t=3" in checked[0]
+        assert not passwords.needs_rehash(checked[0])
+
+
 def test_production_hash_parameters_meet_the_minimum() -> None:
     from config import Config
 

@@ -16,7 +16,8 @@ from sqlalchemy import func, insert, select, update
 from app.database import utcnow
 from app.extensions import db
 from app.models import Draft
-from app.screening.service import DRAFT_KEY, token_hash
+from app.screening.service import DRAFT_KEY
+from app.tokens import token_hash
 from tests.held import while_held
 from tests.journey import BASE_ANSWERS, answer_all, csrf_token, step_data
 

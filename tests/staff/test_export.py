@@ -14,8 +14,8 @@ from sqlalchemy import Connection, insert
 
 from app.extensions import db
 from app.models import Submission
+from app.references import new_reference
 from app.screening.questions import CLINICAL_QUESTIONS
-from app.screening.service import new_reference
 from app.staff import export
 from app.staff.export import COLUMNS, csv_lines, export_filename, neutralise
 from app.staff.queries import QueueFilter

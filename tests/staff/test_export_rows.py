@@ -87,10 +87,10 @@ def test_answers_that_could_start_a_formula_are_neutralised() -> None:
 def test_codes_the_app_writes_cannot_start_a_formula_or_need_quoting() -> None:
     """The columns written without neutralising hold only these."""
     from app.codes import Status
+    from app.references import ALPHABET as REFERENCE_ALPHABET
     from app.screening.codes import Outcome
     from app.screening.questions import CONSENT_VERSION, QUESTIONNAIRE_VERSION
     from app.screening.rules import RULES_BY_ID, RULES_VERSION
-    from app.screening.service import REFERENCE_ALPHABET
 
     codes = {code for question in CLINICAL_QUESTIONS.values() for code in question.codes}
     written_by_the_app = [

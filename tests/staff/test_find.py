@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.staff.forms import canonical_reference
+from app.references import canonical_reference
 from tests.builders import make_submission
 from tests.conftest import form_token, sign_in
 
