@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.admin.queries import AuditFilter
-from app.csvsafe import BOM, dated_filename, drain, neutralise
+from app.csvsafe import BOM, dated_filename, drain, neutralised
 from app.database import begin_read_only
 from app.models import AuditEvent
 
@@ -68,7 +68,7 @@ def _cells(row: Sequence[Any], names: Mapping[int, str]) -> list[str]:
         remote_addr or "",
         compact_json(detail),
     ]
-    return [neutralise(cell) for cell in cells]
+    return neutralised(cells)
 
 
 def csv_chunks(session: Session, filters: AuditFilter, names: Mapping[int, str]) -> Iterator[str]:

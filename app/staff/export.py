@@ -2,10 +2,9 @@
 
 Columns are stable ids and codes (not translated) so that other systems can read them; the
 clinical answer columns come from the questionnaire catalogue, one per question id in its order.
-Every cell that can hold text a person typed is neutralised against spreadsheet formula
-injection (QUALITY.md, Output): the contact details and comments always, an answer whenever the
-stored JSON holds a string that could start a formula. The other cells hold ids, codes and
-versions the app itself wrote, none of which can begin with a formula character (tested).
+Every text cell is neutralised against spreadsheet formula injection (QUALITY.md, Output),
+whoever wrote it: a cell a person typed may start with ``=``; a code the app wrote never does
+(tested), and neutralising it anyway leaves nothing to remember.
 
 The view streams it, after recording the export in the audit log::
 
@@ -20,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,7 +29,14 @@ import orjson
 from sqlalchemy import ColumnElement, String, Text, case, cast, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
-from app.csvsafe import BOM, dated_filename, drain, neutralise
+from app.csvsafe import (
+    BOM,
+    dated_filename,
+    drain,
+    json_may_hold_a_formula,
+    neutralise,
+    neutralised,
+)
 from app.database import begin_read_only
 from app.models import Submission
 from app.screening.catalogue import Kind
@@ -42,52 +47,40 @@ FETCH_ROWS = 1000  # rows fetched from the database at a time
 BATCH_ROWS = 500  # rows written per chunk handed to the server
 
 _loads = orjson.loads  # a third of json.loads's time on the answers (the export's hot spot)
-
-ANSWER_IDS: tuple[str, ...] = tuple(CLINICAL_QUESTIONS)
-COLUMNS: tuple[str, ...] = (
-    "reference",
-    "created_at",
-    "locale",
-    "outcome",
-    "reasons",
-    "status",
-    "is_safety_stop",
-    "full_name",
-    "email",
-    "phone",
-    "contact_preference",
-    "comments",
-    "consent_version",
-    "consented_at",
-    "questionnaire_version",
-    "rules_version",
-    *ANSWER_IDS,
-)
-
-# Plain columns of the table, not ORM entities: rows are tuples that nothing keeps (no identity
-# map). JSON comes as text and is decoded here, once per row, whatever the database's JSON type.
-# Timestamps and the safety-stop flag come already written as their CSV text (``_columns``).
 _TABLE = Submission.__table__.c
-_SELECTED = (
-    _TABLE.reference,
-    _TABLE.created_at,
-    _TABLE.locale,
-    _TABLE.outcome,
-    cast(_TABLE.reasons, Text),
-    _TABLE.status,
-    case((_TABLE.is_safety_stop, literal("true")), else_=literal("false")),
-    _TABLE.full_name,
-    _TABLE.email,
-    _TABLE.phone,
-    _TABLE.contact_preference,
-    _TABLE.comments,
-    _TABLE.consent_version,
-    _TABLE.consented_at,
-    _TABLE.questionnaire_version,
-    _TABLE.rules_version,
-    cast(_TABLE.answers, Text),
-)
-_TIMESTAMPS = {1, 13}  # positions of created_at and consented_at in _SELECTED
+_TIMESTAMPS = ("created_at", "consented_at")
+
+# The columns before the answers, by name, as selected. Plain columns of the table, not ORM
+# entities: rows are tuples that nothing keeps (no identity map). JSON comes as text, decoded
+# once per row whatever the database's JSON type; the safety-stop flag as its CSV text.
+_FIRST: dict[str, ColumnElement[Any]] = {
+    "reference": _TABLE.reference,
+    "created_at": _TABLE.created_at,
+    "locale": _TABLE.locale,
+    "outcome": _TABLE.outcome,
+    "reasons": cast(_TABLE.reasons, Text),
+    "status": _TABLE.status,
+    "is_safety_stop": case((_TABLE.is_safety_stop, literal("true")), else_=literal("false")),
+    "full_name": _TABLE.full_name,
+    "email": _TABLE.email,
+    "phone": _TABLE.phone,
+    "contact_preference": _TABLE.contact_preference,
+    "comments": _TABLE.comments,
+    "consent_version": _TABLE.consent_version,
+    "consented_at": _TABLE.consented_at,
+    "questionnaire_version": _TABLE.questionnaire_version,
+    "rules_version": _TABLE.rules_version,
+}
+ANSWER_IDS: tuple[str, ...] = tuple(CLINICAL_QUESTIONS)
+COLUMNS: tuple[str, ...] = (*_FIRST, *ANSWER_IDS)
+_REASONS = list(_FIRST).index("reasons")
+_ANSWERS = len(_FIRST)  # the answers' JSON, selected after the columns above
+# The answers in catalogue order, None for a question not asked, picked in one call.
+_pick_answers = itemgetter(*ANSWER_IDS)
+_NOT_ASKED = dict.fromkeys(ANSWER_IDS)
+_MULTI_SELECT = [
+    i for i, qid in enumerate(ANSWER_IDS) if CLINICAL_QUESTIONS[qid].kind is Kind.MULTI
+]
 
 
 def _iso_utc(column: ColumnElement[Any], dialect: str) -> ColumnElement[str]:
@@ -100,12 +93,14 @@ def _iso_utc(column: ColumnElement[Any], dialect: str) -> ColumnElement[str]:
     return func.to_char(func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')
 
 
-def _columns(dialect: str) -> list[ColumnElement[Any]]:
-    """The selected columns, for the session's database."""
-    return [
-        _iso_utc(column, dialect) if i in _TIMESTAMPS else column
-        for i, column in enumerate(_SELECTED)
+def _selected(dialect: str) -> list[ColumnElement[Any]]:
+    """What the export selects, for the session's database: the first columns, then the
+    answers' JSON."""
+    first = [
+        _iso_utc(column, dialect) if name in _TIMESTAMPS else column
+        for name, column in _FIRST.items()
     ]
+    return [*first, cast(_TABLE.answers, Text)]
 
 
 def export_filename(now: datetime) -> str:
@@ -113,126 +108,25 @@ def export_filename(now: datetime) -> str:
     return dated_filename("ims-screen-export", now)
 
 
-def _fixed_cells(row: Sequence[Any]) -> list[Any]:
-    """The columns before the answers. The hot loop of the export: speed over elegance."""
-    (
-        reference,
-        created_at,
-        locale,
-        outcome,
-        reasons,
-        status,
-        is_safety_stop,
-        full_name,
-        email,
-        phone,
-        contact_preference,
-        comments,
-        consent_version,
-        consented_at,
-        questionnaire_version,
-        rules_version,
-        _answers,
-    ) = row
-    return [
-        reference,
-        created_at,
-        locale,
-        outcome,
-        " ".join(_loads(reasons) or ()) if reasons else "",
-        status,
-        is_safety_stop,
-        neutralise(full_name) if full_name else "",
-        neutralise(email) if email else "",
-        neutralise(phone) if phone else "",
-        contact_preference,
-        neutralise(comments) if comments else "",
-        consent_version,
-        consented_at,
-        questionnaire_version,
-        rules_version,
-    ]
+def row_cells(row: Sequence[Any]) -> list[Any]:
+    """One selected row as the cells of ``COLUMNS``, every text cell neutralised.
 
-
-# The answers in catalogue order, picked in one call; absent questions come out blank.
-_PICK_ANSWERS = itemgetter(*ANSWER_IDS)
-_NO_ANSWERS = dict.fromkeys(ANSWER_IDS)
-_BLANK_ANSWERS = dict.fromkeys(ANSWER_IDS, "")
-_MULTI, _SCALE = (
-    tuple(i for i, q in enumerate(ANSWER_IDS) if CLINICAL_QUESTIONS[q].kind is kind)
-    for kind in (Kind.MULTI, Kind.SCALE)
-)
-_NOT_PLAIN = re.compile(r"[^\w ,]", re.ASCII)
-_EMPTY_RUN = "," * len(ANSWER_IDS) + "\r\n"
-
-
-def _answer_values(given: dict[str, Any], blank: dict[str, Any]) -> list[Any]:
-    """The answers in catalogue order (``blank``'s value where a question is absent), each
-    multi-select's codes joined by spaces in the order stored (the catalogue's)."""
-    values = list(_PICK_ANSWERS({**blank, **given}))
-    for i in _MULTI:
-        if values[i].__class__ is list:
-            values[i] = " ".join(values[i])
-    return values
-
-
-def _answer_cells(text: str | None) -> list[Any]:
-    """The answer columns one by one: a code, codes joined by spaces, a number, or None (csv
-    writes nothing); any text that could start a formula neutralised."""
-    given = (_loads(text) if text else None) or _NO_ANSWERS
-    values = _answer_values(given, _NO_ANSWERS)
-    return [neutralise(v) if v.__class__ is str else v for v in values]
-
-
-def _answer_run(text: str | None) -> str | None:
-    """The answer columns as CSV text (``",code,code ...\\r\\n"``) when they need neither
-    quoting nor neutralising, as with every answer the questionnaire accepts; None otherwise
-    (the caller then writes them cell by cell with ``_answer_cells``). Made with a few calls
-    into C instead of a Python step per cell: the export spends most of its time here."""
-    if not text:
-        return _EMPTY_RUN
-    given = _loads(text)
-    if not given:
-        return _EMPTY_RUN
-    try:
-        values = _answer_values(given, _BLANK_ANSWERS)
-        for i in _SCALE:
-            if values[i].__class__ is int:
-                values[i] = str(values[i])
-        run = ",".join(values)
-    except TypeError:  # a value that is neither text nor a whole number
-        return None
-    # Letters, digits, "_" and spaces only, one comma between cells: nothing to quote, no cell
-    # that could start a formula. Anything else (non-ASCII text, a sign...) goes cell by cell.
-    if run.count(",") != len(ANSWER_IDS) - 1 or _NOT_PLAIN.search(run):
-        return None
-    return f",{run}\r\n"
-
-
-class _RowWriter:
-    """Writes export rows into ``buffer`` exactly as ``csv.writer`` would write the cells of
-    ``_fixed_cells`` then ``_answer_cells``, taking the quick way for the answers when it can:
-    the row's first columns go through the csv module, then the run of answers replaces the
-    line ending it wrote."""
-
-    def __init__(self, buffer: io.StringIO) -> None:
-        self._writer = csv.writer(buffer)  # ends each row with "\r\n", quoting as needed
-        self._write = buffer.write
-        self._seek = buffer.seek
-        self._tell = buffer.tell
-
-    def header(self) -> None:
-        self._writer.writerow(COLUMNS)
-
-    def write(self, row: Sequence[Any]) -> None:
-        cells = _fixed_cells(row)
-        run = _answer_run(row[-1])
-        if run is None:
-            self._writer.writerow(cells + _answer_cells(row[-1]))
-        else:
-            self._writer.writerow(cells)
-            self._seek(self._tell() - 2)  # back over "\r\n"
-            self._write(run)
+    An answer's cell is its code, its number, a multi-select's codes joined by spaces (in the
+    order stored: the catalogue's), or None (csv writes nothing) for a question not asked. The
+    other answers' cells are checked one by one only when their JSON may hold a formula: the
+    answers the questionnaire accepts are codes and numbers, which never start one (tested).
+    """
+    first = list(row[:_ANSWERS])
+    reasons, answers = row[_REASONS], row[_ANSWERS] or "{}"
+    first[_REASONS] = " ".join(_loads(reasons) or ()) if reasons else ""
+    given = _loads(answers) or {}
+    values = list(_pick_answers({**_NOT_ASKED, **given}))
+    for i in _MULTI_SELECT:
+        if isinstance(values[i], list):
+            values[i] = neutralise(" ".join(map(str, values[i])))
+    if json_may_hold_a_formula(answers):
+        values = neutralised(values)
+    return neutralised(first) + values
 
 
 @dataclass
@@ -254,20 +148,19 @@ def csv_lines(session: Session, filters: QueueFilter, sent: Sent | None = None) 
     """
     begin_read_only(session)  # a snapshot: patients and staff keep writing meanwhile
     dialect = session.get_bind().dialect.name
-    query = filters.apply(select(*_columns(dialect))).order_by(
+    query = filters.apply(select(*_selected(dialect))).order_by(
         Submission.created_at.desc(), Submission.id.desc()
     )
     buffer = io.StringIO()
-    rows = _RowWriter(buffer)
+    writer = csv.writer(buffer)  # ends each row with "\r\n", quoting as needed
     yield BOM
-    rows.header()
+    writer.writerow(COLUMNS)
     yield drain(buffer)
     # Core execution on the session's connection: plain rows, without the ORM's row loading.
     result = session.connection().execute(query.execution_options(yield_per=FETCH_ROWS))
     try:
         for batch in result.partitions(BATCH_ROWS):
-            for row in batch:
-                rows.write(row)
+            writer.writerows(map(row_cells, batch))
             if sent is not None:
                 sent.rows += len(batch)
                 sent.newest = sent.newest or batch[0][0]

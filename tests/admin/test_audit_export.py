@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.admin.export import neutralise
+from app.csvsafe import neutralise
 from tests.admin import ADMIN_ADDRESS, add_events, events
 from tests.conftest import make_staff, sign_in
 

@@ -12,12 +12,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import Connection, insert
 
+from app.csvsafe import neutralise
 from app.extensions import db
 from app.models import Submission
 from app.references import new_reference
 from app.screening.questions import CLINICAL_QUESTIONS
 from app.staff import export
-from app.staff.export import COLUMNS, csv_lines, export_filename, neutralise
+from app.staff.export import COLUMNS, csv_lines, export_filename
 from app.staff.queries import QueueFilter
 
 NOW = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)
