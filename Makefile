@@ -99,9 +99,11 @@ browser-deps:
 browser-test: $(STAMP) translations browser-deps
 	$(BIN)/pytest -m browser tests/browser
 
+## ruff (lint and format) and mypy over app/, config.py and bench/ (pyproject.toml [tool.mypy]).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -124,7 +126,7 @@ update-catalog: $(STAMP)
 translations-check: $(STAMP)
 	$(BIN)/python scripts/check_translations.py
 
-## Everything: lint, translations, migrations, the suite on SQLite and on PostgreSQL, the speed
+## Everything: lint (with types), translations, migrations, the suite on SQLite and on PostgreSQL, the speed
 ## guards, the load test, browsers.
 check: lint translations-check migrations-check test test-postgres perf-guard load-test browser-test
 

@@ -10,7 +10,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, event
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
+
+# A session a query function is given: the request's (``db.session``, a scoped session) or a
+# plain one (commands, benchmarks).
+AnySession = Session | scoped_session[Any]
 
 
 def utcnow() -> datetime:
@@ -84,13 +89,14 @@ def configure_engine(engine: Engine) -> None:
         configure_sqlite(engine)
 
 
-def begin_read_only(session: Any) -> None:
+def begin_read_only(session: AnySession) -> None:
     """Start ``session``'s next transaction as a read-only snapshot (call before its first
     query; the session must have no transaction open)."""
-    session.connection(execution_options={READ_ONLY: True})
+    options: Any = {READ_ONLY: True}  # an option of ours, unknown to SQLAlchemy's type hints
+    session.connection(execution_options=options)
 
 
-def begin_single_reads(session: Any) -> None:
+def begin_single_reads(session: AnySession) -> None:
     """Prepare ``session`` for a request that only reads and whose statements need no snapshot
     in common (each page of the questionnaire reads one row). Call before its first query.
 
@@ -106,7 +112,7 @@ def begin_single_reads(session: Any) -> None:
 Row = TypeVar("Row")
 
 
-def add_unless_taken(session: Any, row: Row, taken: Callable[[], Row | None]) -> Row:
+def add_unless_taken(session: AnySession, row: Row, taken: Callable[[], Row | None]) -> Row:
     """Add ``row`` to ``session``, or return the stored row that a unique constraint says it
     repeats (``taken`` finds it), for a copy of a request that arrived at the same moment.
 

@@ -149,10 +149,11 @@ def _contact(rng: random.Random, locale: str) -> dict[str, Any]:
     last = rng.choice(_LAST_FR if rng.random() < (0.8 if french else 0.2) else _LAST_EN)
     ascii_name = unicodedata.normalize("NFKD", f"{first}.{last}").encode("ascii", "ignore")
     local = ascii_name.decode().lower().replace("'", "").replace(" ", "")
-    email = f"{local}{rng.randrange(100)}@{rng.choice(_DOMAINS)}"
-    phone = f"613-555-01{rng.randrange(100):02d}"
     given = rng.choices(("both", "email", "phone"), (6, 2, 2))[0]
-    email, phone = (email if given != "phone" else None), (phone if given != "email" else None)
+    address = f"{local}{rng.randrange(100)}@{rng.choice(_DOMAINS)}"
+    number = f"613-555-01{rng.randrange(100):02d}"
+    email = address if given != "phone" else None
+    phone = number if given != "email" else None
     if phone and email:
         preference = rng.choice(("phone", "email"))
     else:

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and attached to the app in ``create_app``."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -30,6 +32,13 @@ class Base(DeclarativeBase):
 # loaded: keeping loaded values after the commit spares one SELECT per object shown (25 rows on
 # a queue page). Every request still begins with fresh reads: the session ends with it.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+# What every model subclasses: Flask-SQLAlchemy's ``db.Model``, which is ``Base`` with its
+# table-name and bind mixins. A type checker cannot follow a base class held in an attribute,
+# so it is told ``Base``.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()

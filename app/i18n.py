@@ -25,7 +25,7 @@ def select_locale() -> str:
     if chosen:
         return chosen
     remembered = session.get(SESSION_KEY)
-    if remembered in current_app.config["LANGUAGES"]:
+    if isinstance(remembered, str) and remembered in current_app.config["LANGUAGES"]:
         return remembered
     best = request.accept_languages.best_match(["en", "fr"], default="en")
     return LANG_PARAMETER[best]

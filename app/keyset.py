@@ -17,7 +17,9 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import Select, tuple_
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute
+
+from app.database import AnySession
 
 Key = tuple[Any, ...]
 _MAX_CURSOR = 200
@@ -83,7 +85,7 @@ def _parse(kind: type, text: str) -> Any:
 
 
 def _past(
-    session: Session,
+    session: AnySession,
     query: Select[Any],
     columns: Sequence[InstrumentedAttribute[Any]],
     leading: Sequence[Any] | None,
@@ -124,7 +126,7 @@ def _past(
 
 
 def newest_first(
-    session: Session,
+    session: AnySession,
     query: Select[Any],
     columns: Sequence[InstrumentedAttribute[Any]],
     *,

@@ -16,12 +16,12 @@ import sqlite3
 import tempfile
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import URL, Table, delete, func, select
+from sqlalchemy import URL, CursorResult, Delete, Table, delete, func, select
 
 from app import audit, database
 from app.codes import Actor
@@ -33,6 +33,10 @@ from app.models import Draft, Submission
 # long-running clinic may delete far more; the counts are always complete).
 MAX_AUDITED_IDS = 10_000
 COUNTED_TABLES = ("submission", "audit_event")
+# The tables the purge deletes from with Core statements (the ORM refuses to delete append-only
+# rows), typed as the tables they are.
+SUBMISSION_TABLE = cast(Table, Submission.__table__)
+DRAFT_TABLE = cast(Table, Draft.__table__)
 
 
 def sqlite_file(url: URL) -> Path:
@@ -139,12 +143,18 @@ def backup_command(dest: Path, force: bool) -> None:
 def submission_children() -> list[Table]:
     """Tables whose rows belong to a submission (a foreign key to it): notes, status changes,
     clearances, and any added later. The audit log refers to submissions without a key."""
-    parent = Submission.__table__
+    parent = SUBMISSION_TABLE
     return [
         table
         for table in db.metadata.sorted_tables
         if any(key.column.table is parent for key in table.foreign_keys)
     ]
+
+
+def _delete(statement: Delete) -> int:
+    """Run a Core DELETE; how many rows it deleted."""
+    result = cast(CursorResult[Any], db.session.execute(statement))
+    return result.rowcount
 
 
 def _count(table: Table, condition: Any) -> int:
@@ -198,19 +208,18 @@ def purge_command(days: int | None, dry_run: bool) -> None:
     )
     counts: dict[str, int] = {}
     if dry_run:
-        counts["submission"] = _count(Submission.__table__, old)
+        counts["submission"] = _count(SUBMISSION_TABLE, old)
         for table in children:
             counts[table.name] = _count(table, table.c.submission_id.in_(old_ids))
-        counts["draft"] = _count(Draft.__table__, expired)
+        counts["draft"] = _count(DRAFT_TABLE, expired)
         db.session.rollback()
     else:
         # Core statements: the ORM refuses to delete append-only rows one by one. Children
         # first, so foreign keys hold at every step.
         for table in children:
-            result = db.session.execute(delete(table).where(table.c.submission_id.in_(old_ids)))
-            counts[table.name] = result.rowcount
-        counts["submission"] = db.session.execute(delete(Submission.__table__).where(old)).rowcount
-        counts["draft"] = db.session.execute(delete(Draft.__table__).where(expired)).rowcount
+            counts[table.name] = _delete(delete(table).where(table.c.submission_id.in_(old_ids)))
+        counts["submission"] = _delete(delete(SUBMISSION_TABLE).where(old))
+        counts["draft"] = _delete(delete(DRAFT_TABLE).where(expired))
         audit.record(
             "retention.purge",
             actor_type=Actor.SYSTEM,

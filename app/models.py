@@ -21,14 +21,18 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.codes import CLOSED_STATUSES, Role, Status
 from app.database import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.screening.codes import Outcome
 from app.screening.questions_more import EMAIL_MAX, FULL_NAME_MAX, PHONE_MAX
 
 STAFF_NAME_MAX = 100
 # How urgently a submission that waits for someone needs them, by outcome: the staff queue pins
 # waiting submissions on top, most urgent first. 0: not waiting.
-ATTENTION_RANK = {Outcome.EMERGENCY: 3, Outcome.SEE_DOCTOR: 2, Outcome.CLINICIAN_REVIEW: 1}
+ATTENTION_RANK: dict[str, int] = {
+    Outcome.EMERGENCY: 3,
+    Outcome.SEE_DOCTOR: 2,
+    Outcome.CLINICIAN_REVIEW: 1,
+}
 
 
 def one_of(column: str, codes: type[StrEnum]) -> str:
@@ -53,7 +57,7 @@ def attention(outcome: str, is_safety_stop: bool, status: str, cleared: bool) ->
     return ATTENTION_RANK.get(outcome, 0) if waiting else 0
 
 
-class Draft(db.Model):
+class Draft(Model):
     """Answers in progress, kept on the server and found by a hash of the session's token.
 
     The token itself never reaches the database, so a copy of the database cannot be used to
@@ -70,7 +74,7 @@ class Draft(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
-class Submission(db.Model):
+class Submission(Model):
     """A finished questionnaire, or a stop at the safety step, as the clinic receives it."""
 
     __table_args__ = (
@@ -124,7 +128,7 @@ class Submission(db.Model):
         return self.attention > 0
 
 
-class StaffUser(db.Model):
+class StaffUser(Model):
     """A member of the clinic's staff. Accounts are disabled, never deleted (the audit log
     refers to them)."""
 
@@ -148,7 +152,7 @@ class StaffUser(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class StaffSession(db.Model):
+class StaffSession(Model):
     """A signed-in browser, held on the server so that it can be ended from anywhere.
 
     The cookie carries a random token; only its sha256 is stored. ``stage`` is ``password``
@@ -167,7 +171,7 @@ class StaffSession(db.Model):
     user: Mapped[StaffUser] = relationship()
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A one-time code that replaces the second factor once; only its hash is kept."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -176,7 +180,7 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class StatusChange(db.Model):
+class StatusChange(Model):
     """A submission moved from one status to another, by whom and when."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -187,7 +191,7 @@ class StatusChange(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Note(db.Model):
+class Note(Model):
     """An append-only note on a submission."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -200,7 +204,7 @@ class Note(db.Model):
     form_key: Mapped[str | None] = mapped_column(String(32), unique=True)
 
 
-class Clearance(db.Model):
+class Clearance(Model):
     """A clinician's decision on a ``clinician_review`` submission: cleared to book or not."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -212,7 +216,7 @@ class Clearance(db.Model):
     form_key: Mapped[str | None] = mapped_column(String(32), unique=True)  # as Note.form_key
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One append-only line of the audit log: who did what to which record, when and whence.
 
     ``submission_id`` is deliberately not a foreign key: the log must outlive the rows it

@@ -152,7 +152,7 @@ for _name, _text in QUESTIONS:
 
 app = Flask(__name__)
 # Loaded and compiled once a worker, as templates from files are.
-app.jinja_loader = DictLoader({"page.html": PAGE, "form.html": FORM_PAGE})  # type: ignore[method-assign]
+app.jinja_loader = DictLoader({"page.html": PAGE, "form.html": FORM_PAGE})
 app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY", "reference pages only")
 
 

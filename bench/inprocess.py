@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from itertools import repeat
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask
@@ -41,9 +42,10 @@ def wsgi_call(
     """One request as gunicorn makes it: a fresh environ, the body read to the end; each call
     takes the next of ``sessions`` (a cookie and the CSRF token its forms carry)."""
 
-    def start_response(status: str, _headers: object, _exc: object = None) -> None:
+    def start_response(status: str, _headers: Any, _exc: Any = None) -> Callable[[bytes], object]:
         if not status.startswith(("200", "302")):
             raise RuntimeError(f"{method} {path}: {status}")
+        return lambda _data: None
 
     def call() -> None:
         cookie, token = next(sessions)
@@ -112,12 +114,17 @@ def measure(
     return {name: pick(values) for name, values in times.items()}
 
 
+def _repeat(call: Call, calls: int) -> None:
+    for _ in range(calls):
+        call()
+
+
 def profile(kinds: dict[str, Call], calls: int, directory: Path) -> None:
     """A cProfile file per request kind."""
     directory.mkdir(parents=True, exist_ok=True)
     for name, call in kinds.items():
         profiler = cProfile.Profile()
-        profiler.runcall(lambda call=call: [call() for _ in range(calls)])
+        profiler.runcall(_repeat, call, calls)
         target = directory / (name.replace(" ", "_").replace("/", "_") + ".prof")
         profiler.dump_stats(target)
         print(f"wrote {target}")

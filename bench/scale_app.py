@@ -26,6 +26,7 @@ from sqlalchemy import Engine, event, select
 from app import create_app
 from app.auth import sessions as staff_sessions
 from app.auth.passwords import hash_password
+from app.codes import Role, Stage
 from app.extensions import db
 from app.keyset import encode_cursor
 from app.models import StaffUser, Submission
@@ -58,13 +59,13 @@ def signed_in_client(app: Flask) -> FlaskClient:
             user = StaffUser(
                 email=CLINICIAN_EMAIL,
                 name="Bench Clinician",
-                role="clinician",
+                role=Role.CLINICIAN,
                 password_hash=hash_password(secrets.token_urlsafe(16)),
                 totp_secret=pyotp.random_base32(),
             )
             db.session.add(user)
             db.session.flush()
-        staff_sessions.start(user, stage="full")
+        staff_sessions.start(user, stage=Stage.FULL)
         token = session[staff_sessions.SESSION_KEY]
         db.session.commit()
     client = app.test_client()
@@ -163,11 +164,12 @@ def explain(app: Flask, statement: str, parameters: Any) -> str:
             rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
             depth: dict[int, int] = {}
             lines = []
-            for node, parent, _unused, detail in rows:
+            for row in rows:
+                node, parent, detail = int(row[0]), int(row[1]), str(row[3])
                 depth[node] = depth.get(parent, -1) + 1
                 lines.append(f"{'  ' * depth[node]}{detail}")
         else:
             rows = connection.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", parameters)
-            lines = [line for (line,) in rows]
+            lines = [str(row[0]) for row in rows]
         connection.rollback()
     return "\n".join(lines)

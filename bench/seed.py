@@ -181,7 +181,7 @@ def seed(engine: Engine, count: int, *, random_seed: int | None = None) -> float
     """Add ``count`` submissions to the database of ``engine``; returns rows per second."""
     started = time.perf_counter()
     with engine.connect() as connection:
-        last = connection.scalar(select(func.coalesce(func.max(Submission.id), 0)))
+        last = connection.execute(select(func.coalesce(func.max(Submission.id), 0))).scalar_one()
     rng = random.Random(random_seed)  # noqa: S311  (fictional data, not security)
     sqlite = engine.dialect.name == "sqlite"
     source = rows(count, last + 1, rng, sqlite)

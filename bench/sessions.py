@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, insert, select
 
@@ -126,7 +127,10 @@ def make_sessions(app: Flask, count: int) -> list[tuple[str, str]]:
     session; the signed token beside it is what the form would carry.
     """
     template = _stored_draft(app)
-    serializer = app.session_interface.get_signing_serializer(app)
+    interface = app.session_interface
+    if not isinstance(interface, SecureCookieSessionInterface):
+        raise RuntimeError("the app keeps its sessions elsewhere than in a signed cookie")
+    serializer = interface.get_signing_serializer(app)
     if serializer is None:
         raise RuntimeError("the app has no secret key")
     cookie_name = app.config["SESSION_COOKIE_NAME"]

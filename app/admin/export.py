@@ -10,11 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.admin.queries import AuditFilter
 from app.csvsafe import BOM, dated_filename, drain, neutralised
-from app.database import begin_read_only
+from app.database import AnySession, begin_read_only
 from app.models import AuditEvent
 
 FETCH_ROWS = 500  # rows fetched from the database at a time (also one written chunk)
@@ -71,7 +70,9 @@ def _cells(row: Sequence[Any], names: Mapping[int, str]) -> list[str]:
     return neutralised(cells)
 
 
-def csv_chunks(session: Session, filters: AuditFilter, names: Mapping[int, str]) -> Iterator[str]:
+def csv_chunks(
+    session: AnySession, filters: AuditFilter, names: Mapping[int, str]
+) -> Iterator[str]:
     """A BOM, the header, then the filtered log newest first, ``FETCH_ROWS`` rows a chunk.
 
     Rows are plain tuples fetched with ``yield_per`` and written through one small reusable

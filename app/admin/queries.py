@@ -7,43 +7,45 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
 
 from app.admin.actions import known_filter_actions
 from app.auth import sessions
 from app.codes import Actor
+from app.database import AnySession
 from app.dates import day_end, day_start, parse_day
 from app.keyset import Page, newest_first
 from app.models import AuditEvent, StaffSession, StaffUser
 
 
-def staff_accounts(session: Session) -> list[StaffUser]:
+def staff_accounts(session: AnySession) -> list[StaffUser]:
     """Every staff account, active ones first, then by name."""
     query = select(StaffUser).order_by(StaffUser.is_active.desc(), StaffUser.name, StaffUser.id)
     return list(session.scalars(query))
 
 
-def staff_names(session: Session) -> dict[int, str]:
+def staff_names(session: AnySession) -> dict[int, str]:
     """Every staff member's name by id, disabled accounts included (the log outlives them)."""
     rows = session.execute(select(StaffUser.id, StaffUser.name).order_by(StaffUser.name))
     return {staff_id: name for staff_id, name in rows}
 
 
-def live_session_count(session: Session, staff_id: int) -> int:
+def live_session_count(session: AnySession, staff_id: int) -> int:
     """How many browsers this account is signed in on (not revoked, not idle too long)."""
     config, now = current_app.config, sessions.now()
-    return session.scalar(
-        select(func.count(StaffSession.id)).where(
-            StaffSession.staff_id == staff_id,
-            StaffSession.revoked_at.is_(None),
-            StaffSession.last_seen_at > now - config["STAFF_IDLE_TIMEOUT"],
-            StaffSession.created_at > now - config["STAFF_SESSION_MAX_AGE"],
-        )
+    query = select(func.count(StaffSession.id)).where(
+        StaffSession.staff_id == staff_id,
+        StaffSession.revoked_at.is_(None),
+        StaffSession.last_seen_at > now - config["STAFF_IDLE_TIMEOUT"],
+        StaffSession.created_at > now - config["STAFF_SESSION_MAX_AGE"],
     )
+    return session.execute(query).scalar_one()
+
+
+SelectT = TypeVar("SelectT", bound=Select)  # a select of any columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,7 @@ class AuditFilter:
         }
         return {k: v for k, v in pairs.items() if v}
 
-    def apply(self, query: Select[Any]) -> Select[Any]:
+    def apply(self, query: SelectT) -> SelectT:
         """Restrict ``query`` (over AuditEvent) to this filter. Dates are the clinic's days."""
         if self.action and self.action.endswith("*"):
             query = query.where(AuditEvent.action.startswith(self.action[:-1], autoescape=True))
@@ -103,7 +105,7 @@ LOG_ORDER = (AuditEvent.at, AuditEvent.id)
 
 
 def audit_page(
-    session: Session, filters: AuditFilter, after: str | None, before: str | None, size: int
+    session: AnySession, filters: AuditFilter, after: str | None, before: str | None, size: int
 ) -> Page:
     """The page after ``after`` (or before ``before``; the newest page if neither)."""
     query = filters.apply(select(AuditEvent))

@@ -105,6 +105,13 @@ def _choice_field(question: Question) -> Field:
     return RadioField(question.label, [one_value, *validators], validate_choice=False)
 
 
+def _limit(question: Question) -> int:
+    """The length limit of a free-text question (every one has one)."""
+    if question.max_length is None:
+        raise AssertionError(f"{question.id} has no length limit")
+    return question.max_length
+
+
 def _contact_field(question: Question) -> Field:
     """The text-like fields of the contact step, with SPEC section 3's limits."""
     filters = [strip, _blank_to_none]
@@ -117,7 +124,7 @@ def _contact_field(question: Question) -> Field:
                     max=question.max_length,
                     message=_l(
                         "Your name must be %(max)s characters or fewer.",
-                        max=number(question.max_length),
+                        max=number(_limit(question)),
                     ),
                 ),
                 PlainText(),
@@ -159,7 +166,7 @@ def _contact_field(question: Question) -> Field:
                     max=question.max_length,
                     message=_l(
                         "Your message must be %(max)s characters or fewer.",
-                        max=number(question.max_length),
+                        max=number(_limit(question)),
                     ),
                 ),
                 PlainText(allow_newlines=True),

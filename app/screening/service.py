@@ -114,7 +114,8 @@ def _start_draft(now: datetime) -> Draft:
 
 def safety_stop(answers: dict[str, Any]) -> Decision | None:
     """The decision on the safety step alone, when it stops the questionnaire."""
-    decision = evaluate({q.id: answers.get(q.id) for q in SAFETY.questions})
+    safety: dict[str, Any] = {q.id: answers.get(q.id) for q in SAFETY.questions}
+    decision = evaluate(safety)
     return decision if decision.outcome in SAFETY_STOP_OUTCOMES else None
 
 

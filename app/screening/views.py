@@ -8,9 +8,9 @@ send the page again, instead of meeting a bare error page.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
@@ -45,7 +45,7 @@ def _pages_only_read() -> None:
 
 @bp.record_once
 def _fragments(state: BlueprintSetupState) -> None:
-    register_fragments(state.app)
+    register_fragments(cast(Flask, state.app))  # blueprints are only registered on a Flask app
 
 
 @bp.app_context_processor

@@ -27,7 +27,6 @@ from typing import Any
 
 import orjson
 from sqlalchemy import ColumnElement, String, Text, case, cast, func, literal, select, type_coerce
-from sqlalchemy.orm import Session
 
 from app.csvsafe import (
     BOM,
@@ -37,7 +36,7 @@ from app.csvsafe import (
     neutralise,
     neutralised,
 )
-from app.database import begin_read_only
+from app.database import AnySession, begin_read_only
 from app.models import Submission
 from app.screening.catalogue import Kind
 from app.screening.questions import CLINICAL_QUESTIONS
@@ -139,7 +138,7 @@ class Sent:
     oldest: str | None = None
 
 
-def csv_lines(session: Session, filters: QueueFilter, sent: Sent | None = None) -> Iterator[str]:
+def csv_lines(session: AnySession, filters: QueueFilter, sent: Sent | None = None) -> Iterator[str]:
     """The export as text chunks: a BOM, the header, then rows newest first, a batch at a time.
 
     Rows are fetched ``FETCH_ROWS`` at a time and written through one small reusable buffer,

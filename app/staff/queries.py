@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
 
 from app.codes import Status
+from app.database import AnySession
 from app.dates import day_end, day_start, parse_day
 from app.keyset import Page, newest_first
 from app.models import ATTENTION_RANK, Submission
 from app.screening.codes import Outcome
+
+SelectT = TypeVar("SelectT", bound=Select)  # a select of any columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,7 @@ class QueueFilter:
         }
         return {k: v for k, v in pairs.items() if v}
 
-    def apply(self, query: Select[Any]) -> Select[Any]:
+    def apply(self, query: SelectT) -> SelectT:
         """Restrict ``query`` (over Submission) to this filter. Dates are the clinic's days."""
         if self.outcome:
             query = query.where(Submission.outcome == self.outcome)
@@ -64,7 +66,7 @@ ATTENTION_RUNS = tuple(sorted({0, *ATTENTION_RANK.values()}, reverse=True))
 
 
 def queue_page(
-    session: Session, filters: QueueFilter, after: str | None, before: str | None, size: int
+    session: AnySession, filters: QueueFilter, after: str | None, before: str | None, size: int
 ) -> Page:
     """The page after ``after`` (or before ``before``; the first page if neither): the
     submissions waiting for someone first, most urgent first (emergency stops, then stops for a

@@ -6,6 +6,8 @@ the action and its audit record are stored together or not at all.
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlalchemy import select
 
 from app import audit
@@ -55,7 +57,11 @@ def _append_once(record: Note | Clearance) -> bool:
     nothing added, when a record from that same form is already stored."""
     kind = type(record)
     by_key = select(kind).where(kind.form_key == record.form_key)
-    return add_unless_taken(db.session, record, lambda: db.session.scalar(by_key)) is record
+
+    def stored() -> Note | Clearance | None:
+        return cast(Note | Clearance | None, db.session.scalar(by_key))
+
+    return add_unless_taken(db.session, record, stored) is record
 
 
 def add_note(submission: Submission, staff: StaffUser, body: str, form_key: str) -> bool:
