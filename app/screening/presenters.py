@@ -32,12 +32,29 @@ def field_errors(form: StepForm) -> list[tuple[str, str, str]]:
 
 @dataclass(frozen=True, slots=True)
 class AnswerRow:
-    """One answer on the check page: catalogue labels to translate, or the patient's own text."""
+    """One answer, for the check page and the staff's submission page: catalogue labels to
+    translate, the patient's own text, or a number on the pain scale."""
 
     question: Question
     labels: tuple[str, ...] = ()
     text: str | None = None
     number: int | None = None
+
+    @property
+    def given(self) -> bool:
+        """Whether the question was answered (the check page mutes "Not given")."""
+        return self.number is not None or bool(self.text) or bool(self.labels)
+
+    def lines(self) -> list[str]:
+        """The answer in words, in the current locale: a line for each chosen option, else one
+        line; "Not given" when the question was left empty."""
+        if self.number is not None:
+            return [gettext("%(number)d out of 10", number=self.number)]
+        if self.text:
+            return [self.text]
+        if self.labels:
+            return [gettext(label) for label in self.labels]
+        return [gettext("Not given")]
 
 
 def _row(question: Question, value: Any) -> AnswerRow:

@@ -41,22 +41,12 @@ def patient_answers(submission: Submission) -> list[tuple[str, list[Answer]]]:
                 (
                     gettext(step.title),
                     [
-                        Answer(row.question.id, gettext(row.question.label), _answer_text(row))
+                        Answer(row.question.id, gettext(row.question.label), "; ".join(row.lines()))
                         for row in rows
                     ],
                 )
             )
         return sections
-
-
-def _answer_text(row: Any) -> str:
-    if row.number is not None:
-        return gettext("%(number)d out of 10", number=row.number)
-    if row.text:
-        return row.text
-    if row.labels:
-        return "; ".join(gettext(label) for label in row.labels)
-    return gettext("Not given")
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ def test_kept_html_is_what_the_macro_renders(app: Flask, locale: str) -> None:
     """Every choice question, unanswered and with each of its codes chosen, twice: the second
     comes from the cache and equals a fresh rendering."""
     with app.test_request_context(), force_locale(locale):
-        macro = get_template_attribute("_macros/fields.html", "choices")
+        macro = get_template_attribute("_macros/forms.html", "choices")
         for question in CHOICE_QUESTIONS:
             states = [None] + [
                 [c.code] if question.kind == "multi" else c.code for c in question.choices
@@ -83,7 +83,7 @@ def test_answers_shown_again_are_checked(app: Flask) -> None:
 
 def test_errors_and_tampered_values_are_rendered_afresh_and_never_kept(app: Flask) -> None:
     with app.test_request_context():
-        macro = get_template_attribute("_macros/fields.html", "choices")
+        macro = get_template_attribute("_macros/forms.html", "choices")
         question = QUESTIONS["pain_duration"]
         wrong = choice_group(question, FakeField("<b>x</b>"), macro)
         failed = choice_group(question, FakeField(None, ("Choose an answer.",)), macro)
