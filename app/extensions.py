@@ -42,4 +42,5 @@ else:
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Checked only by the views that declare a limit (app.ratelimit.limited), not before every request.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], auto_check=False)

@@ -10,14 +10,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.database import begin_single_reads
-from app.extensions import db, limiter
+from app.extensions import db
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
 
 
 @bp.get("/healthz")
-@limiter.exempt
 def healthz() -> ResponseReturnValue:
     """200 with a small JSON body when the app can reach its database; 503 otherwise.
 

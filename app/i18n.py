@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
+from flask.signals import before_render_template
 from flask_babel import get_locale, get_translations
 
 # The value of ``?lang=`` -> the Babel locale it selects.
@@ -43,29 +44,30 @@ def switch_url(lang: str) -> str:
     return f"{request.path}?{urlencode(args)}"
 
 
-def translations() -> NullTranslations:
-    """This request's message catalogue, looked up once per request.
+_RENDER_TRANSLATIONS = "ims_render_translations"
 
-    Flask-Babel's template callables look the catalogue up again for every string (about
-    11 microseconds each time, sixty strings on a questionnaire step). The catalogue is kept in
-    the slot of Flask-Babel's per-request state that ``flask_babel.refresh`` and
-    ``force_locale`` clear and restore, so a language switched in the middle of a request is
-    still followed.
-    """
-    if not has_app_context():
-        return get_translations()
-    cached = getattr(g.get("_flask_babel"), "babel_translations", None)
-    if cached is None:
-        cached = get_translations()
-        state = g.get("_flask_babel")  # created by that lookup
-        if state is not None:
-            state.babel_translations = cached
-    return cached
+
+def translations() -> NullTranslations:
+    """The catalogue of the template being rendered: looked up once a render (``_for_render``)
+    rather than once a string, which Flask-Babel's template callables do (about 10 microseconds
+    each time, sixty strings on a page). Outside a render, Flask-Babel's lookup."""
+    if has_app_context():
+        found = g.get(_RENDER_TRANSLATIONS)
+        if found is not None:
+            return found
+    return get_translations()
+
+
+def _for_render(_app: Flask, **_extra: Any) -> None:
+    """Before each template render (Flask's ``before_render_template`` signal): the catalogue
+    of the language in force now, as ``force_locale`` may have changed it since the last."""
+    setattr(g, _RENDER_TRANSLATIONS, get_translations())
 
 
 def register_i18n(app: Flask) -> None:
     """Remember an explicit language choice, expose language helpers to templates, and give
-    templates the request's catalogue directly (see ``translations``)."""
+    templates the catalogue once a render (see ``translations``)."""
+    before_render_template.connect(_for_render, app)
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),

@@ -120,10 +120,11 @@ def _repeat(call: Call, calls: int) -> None:
 
 
 def profile(kinds: dict[str, Call], calls: int, directory: Path) -> None:
-    """A cProfile file per request kind."""
+    """A cProfile file per request kind, timed in CPU time as the figures are (waiting for the
+    disk or Redis is not counted)."""
     directory.mkdir(parents=True, exist_ok=True)
     for name, call in kinds.items():
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
         profiler.runcall(_repeat, call, calls)
         target = directory / (name.replace(" ", "_").replace("/", "_") + ".prof")
         profiler.dump_stats(target)

@@ -130,6 +130,25 @@ def test_rate_limit_gives_a_429_page(tmp_path: Path) -> None:
     assert client.get("/screening/safety").status_code == 200, "pages still open"
 
 
+def test_the_limiter_works_only_for_views_with_a_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages, the health check and staff pages cost the limiter nothing; each form with a limit
+    is checked once."""
+    from app.extensions import limiter
+
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True, SCREENING_RATE_LIMIT="100 per minute")
+    client = app.test_client()
+    checks: list[str] = []
+    real_check = limiter.check
+    monkeypatch.setattr(limiter, "check", lambda: checks.append("check") or real_check())
+    for path in ("/", "/screening/safety", "/healthz", "/auth/login", "/staff/"):
+        client.get(path)
+    assert checks == []
+    assert post_step(client, "safety", step_data("safety", BASE_ANSWERS)).status_code == 302
+    assert checks == ["check"]
+
+
 def test_healthz(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200

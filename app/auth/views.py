@@ -21,9 +21,10 @@ from app.auth.forms import CodeForm, LoginForm, PasswordChangeForm
 from app.auth.guard import is_local_path
 from app.auth.passwords import MIN_LENGTH
 from app.codes import Role, Stage
-from app.extensions import db, limiter
+from app.extensions import db
 from app.i18n import SESSION_KEY as LANGUAGE_KEY
 from app.models import StaffUser
+from app.ratelimit import limited
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -44,7 +45,7 @@ def _home(user: StaffUser) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limited(_login_limit, methods=["POST"])
 def login() -> ResponseReturnValue:
     """E-mail and password; the same answer for an unknown e-mail and a wrong password."""
     if is_local_path(request.args.get("next")):
@@ -74,7 +75,7 @@ def login() -> ResponseReturnValue:
 
 
 @bp.route("/verify", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limited(_login_limit, methods=["POST"])
 def second_factor() -> ResponseReturnValue:
     """The code from the authenticator app, or a recovery code."""
     row = sessions.current_row(Stage.TOTP)
@@ -103,7 +104,7 @@ def second_factor() -> ResponseReturnValue:
 
 
 @bp.route("/enrol", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limited(_login_limit, methods=["POST"])
 def enrol() -> ResponseReturnValue:
     """First sign-in: set up the authenticator app, then show the recovery codes once."""
     row = sessions.current_row(Stage.ENROL)
@@ -142,7 +143,7 @@ def _complete_sign_in(user: StaffUser, method: str) -> None:
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limited(_login_limit, methods=["POST"])
 def change_password() -> ResponseReturnValue:
     """Choose a new password: anyone signed in, and before anything else anyone whose password
     someone else chose. Every other session of the account ends; this one carries on."""

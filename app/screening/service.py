@@ -42,6 +42,10 @@ _DRAFT_BY_HASH = select(Draft).where(
 # A POST's read: two copies of one step (a double click), or two tabs, take turns on the draft
 # (PostgreSQL's row lock; on SQLite a POST's transaction already holds the write lock).
 _DRAFT_BY_HASH_TO_CHANGE = _DRAFT_BY_HASH.with_for_update()
+# A page's read: the answers only, not the ORM object (nothing to track or flush).
+_ANSWERS_BY_HASH = select(Draft.answers).where(
+    Draft.token_hash == bindparam("token_hash"), Draft.expires_at > bindparam("now")
+)
 _SUBMISSION_BY_KEY = select(Submission).where(Submission.idempotency_key == bindparam("key"))
 
 
@@ -73,6 +77,15 @@ def load_draft(*, to_change: bool = False) -> Draft | None:
         return None
     query = _DRAFT_BY_HASH_TO_CHANGE if to_change else _DRAFT_BY_HASH
     return db.session.scalar(query, {"token_hash": token_hash(token), "now": utcnow()})
+
+
+def draft_answers() -> dict[str, Any] | None:
+    """The answers of this browser's unexpired draft, in one query, for a page that only shows
+    them; None without a draft."""
+    token = session.get(DRAFT_KEY)
+    if not token:
+        return None
+    return db.session.scalar(_ANSWERS_BY_HASH, {"token_hash": token_hash(token), "now": utcnow()})
 
 
 def first_incomplete(answers: dict[str, Any]) -> str | None:

@@ -8,19 +8,22 @@ send the page again, instead of meeting a bare error page.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 
 from app.database import begin_single_reads
-from app.extensions import csrf, db, limiter
+from app.extensions import csrf, db
+from app.ratelimit import limited
 from app.screening import service
 from app.screening.codes import StepId
 from app.screening.forms import FORMS, StepForm, answers_from, form_data
-from app.screening.fragments import register_fragments
+from app.screening.pages import register_page_cache, step_page
 from app.screening.presenters import answer_rows, clinic_details, field_errors
 from app.screening.questions import STEP_IDS, STEPS, STEPS_BY_ID
 from app.screening.rule_texts import RULE_TEXTS
@@ -44,8 +47,8 @@ def _pages_only_read() -> None:
 
 
 @bp.record_once
-def _fragments(state: BlueprintSetupState) -> None:
-    register_fragments(cast(Flask, state.app))  # blueprints are only registered on a Flask app
+def _page_cache(state: BlueprintSetupState) -> None:
+    register_page_cache(state.app)
 
 
 @bp.app_context_processor
@@ -56,14 +59,13 @@ def _clinic() -> dict[str, Any]:
 @bp.get("/")
 def start() -> ResponseReturnValue:
     """What IMS is, what the questionnaire asks, how answers are kept, and a Start button."""
-    return render_template("screening/start.html", resuming=service.load_draft() is not None)
+    return render_template("screening/start.html", resuming=service.draft_answers() is not None)
 
 
 @bp.get("/screening")
 def begin() -> ResponseReturnValue:
     """Begin, or resume at the first step not yet answered."""
-    draft = service.load_draft()
-    next_step = service.first_incomplete(draft.answers if draft else {})
+    next_step = service.first_incomplete(service.draft_answers() or {})
     if next_step is None:
         return redirect(url_for(".check"))
     return redirect(url_for(".step", step_id=next_step))
@@ -83,18 +85,19 @@ def _ahead(step_id: str, answers: dict[str, Any]) -> str | None:
 @bp.get(STEP_RULE)
 def step(step_id: str) -> ResponseReturnValue:
     """One step of the questionnaire, with the answers given so far."""
-    draft = service.load_draft()
-    answers = draft.answers if draft else {}
+    answers = service.draft_answers() or {}
     if reachable := _ahead(step_id, answers):
         return redirect(url_for(".step", step_id=reachable))
     service.ensure_draft_token()
-    return _render_step(FORMS[step_id](data=form_data(STEPS_BY_ID[step_id], answers)))
+    shown = STEPS_BY_ID[step_id]
+    form = FORMS[step_id](data=form_data(shown, answers))
+    return step_page(shown, answers, lambda csrf_token: _render_step(form, csrf_token))
 
 
 # The same address as ``step``: a view of its own, so that only the form is rate limited and a
 # page costs no limit check.
 @bp.post(STEP_RULE)
-@limiter.limit(_post_limit)
+@limited(_post_limit)
 def save_step(step_id: str) -> ResponseReturnValue:
     """A step's form: a valid one is saved and the patient moves on."""
     # Checked first: it needs no database, and on SQLite a POST's first query takes the write
@@ -119,7 +122,9 @@ def save_step(step_id: str) -> ResponseReturnValue:
     return redirect(url_for(".step", step_id=next_step) if next_step else url_for(".check"))
 
 
-def _render_step(form: StepForm) -> str:
+def _render_step(form: StepForm, csrf_token: Callable[[], str] = generate_csrf) -> str:
+    """The step page of ``form``; its token from ``csrf_token`` (``app.screening.pages`` keeps
+    pages with a placeholder there)."""
     step = form.step
     number = STEP_IDS.index(step.id) + 1
     back_url = url_for(".step", step_id=STEP_IDS[number - 2]) if number > 1 else url_for(".start")
@@ -131,16 +136,17 @@ def _render_step(form: StepForm) -> str:
         total=len(STEPS),
         back_url=back_url,
         errors=field_errors(form),
+        csrf_token=csrf_token,
     )
 
 
 @bp.get("/screening/check")
 def check() -> ResponseReturnValue:
     """Every answer, with a Change link per step, and the button that sends them."""
-    draft = service.load_draft()
-    if draft is None or service.first_incomplete(draft.answers) is not None:
+    answers = service.draft_answers()
+    if answers is None or service.first_incomplete(answers) is not None:
         return redirect(url_for(".begin"))
-    return _render_check(FlaskForm(), draft.answers)
+    return _render_check(FlaskForm(), answers)
 
 
 def _render_check(form: FlaskForm, answers: dict[str, Any]) -> str:
@@ -150,7 +156,7 @@ def _render_check(form: FlaskForm, answers: dict[str, Any]) -> str:
 
 
 @bp.post("/screening/submit")
-@limiter.limit(_post_limit)
+@limited(_post_limit)
 def submit() -> ResponseReturnValue:
     """Store the submission once, however often this POST arrives, then show the result."""
     form = FlaskForm()
