@@ -7,8 +7,8 @@ and one query, no page), both called as a WSGI server calls the app (bench/inpro
 alternating rounds, the fastest round of each compared. Keeping whole step pages
 (app/screening/pages.py) took the choice steps from 4.1-6.8 health checks (measured with the
 cache off, TEMPLATES_AUTO_RELOAD) to 2.0-2.7; the contact step, rendered afresh every time,
-costs 4.2-5.5 on a busy machine. The bounds catch losing the cache, or any change of similar weight, with room
-for noise (repeated runs agree within a few percent).
+costs 4.2-5.5 on a busy machine. The bounds catch losing the cache, or any change of similar
+weight, with room for noise.
 """
 
 from __future__ import annotations
