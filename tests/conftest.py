@@ -11,7 +11,6 @@ and empties every table after each test.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -34,6 +33,7 @@ from app.extensions import db
 from app.models import StaffUser
 from config import TestConfig
 from tests.engines import ON_POSTGRES, postgres_database
+from tests.forms import csrf_token
 
 RAM_DISK = Path("/dev/shm")  # noqa: S108  (pytest makes its own private folder there)
 
@@ -245,24 +245,6 @@ def app_now() -> datetime:
     return database.utcnow()
 
 
-def form_token(client: FlaskClient, url: str) -> str:
-    """The CSRF token of the form on ``url``."""
-    page = client.get(url)
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page.text)
-    assert match, f"no CSRF token on {url}"
-    return match.group(1)
-
-
-def hidden_fields(client: FlaskClient, url: str, action: str) -> dict[str, str]:
-    """The hidden fields (CSRF token, one-time key...) of the form on ``url`` that posts to
-    ``action``."""
-    page = client.get(url).text
-    form = re.search(rf'<form [^>]*action="{re.escape(action)}".*?</form>', page, re.DOTALL)
-    assert form, f"no form for {action} on {url}"
-    inputs = re.findall(r'<input [^>]*name="([^"]+)" type="hidden" value="([^"]*)"', form[0])
-    return dict(inputs)
-
-
 def enter_password(
     client: FlaskClient, user: StaffUser, password: str = STAFF_PASSWORD
 ) -> TestResponse:
@@ -272,7 +254,7 @@ def enter_password(
         data={
             "email": user.email,
             "password": password,
-            "csrf_token": form_token(client, "/auth/login"),
+            "csrf_token": csrf_token(client.get("/auth/login")),
         },
     )
 
@@ -286,7 +268,7 @@ def sign_in(
     assert response.headers["Location"] == "/auth/verify"
     return client.post(
         "/auth/verify",
-        data={"code": totp_code(app, user), "csrf_token": form_token(client, "/auth/verify")},
+        data={"code": totp_code(app, user), "csrf_token": csrf_token(client.get("/auth/verify"))},
     )
 
 

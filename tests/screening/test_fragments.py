@@ -14,7 +14,8 @@ from flask_babel import force_locale
 from app.screening.fragments import EXTENSION, choice_group, chosen_codes
 from app.screening.questions import QUESTIONS
 from tests.conftest import make_app
-from tests.journey import BASE_ANSWERS, csrf_token, step_data
+from tests.forms import csrf_token
+from tests.journey import BASE_ANSWERS, step_data
 
 CHOICE_QUESTIONS = [q for q in QUESTIONS.values() if q.choices and q.kind != "consent"]
 
