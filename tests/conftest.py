@@ -10,6 +10,7 @@ and empties every table after each test.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -39,6 +40,12 @@ RAM_DISK = Path("/dev/shm")  # noqa: S108  (pytest makes its own private folder 
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Settings for the whole run that make it faster without changing what it checks."""
+    keep_temporary_files_in_memory()
+    collect_garbage_less_often()
+
+
+def keep_temporary_files_in_memory() -> None:
     """Keep the run's temporary folders, and so each test's SQLite file, on the RAM disk when
     the machine has one (and ``TMPDIR`` names no other place).
 
@@ -49,6 +56,17 @@ def pytest_configure(config: pytest.Config) -> None:
     """
     if "TMPDIR" not in os.environ and RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK):
         tempfile.tempdir = str(RAM_DISK)
+
+
+def collect_garbage_less_often() -> None:
+    """Run Python's cyclic garbage collector less often than its defaults (700, 10, 10).
+
+    Its full collections scan every object the run holds (SQLAlchemy, Jinja, Hypothesis and
+    the app, some 400,000), about 0.25 s each, and the tests allocate so fast that with the
+    defaults they came thirty times a run: 10 s in all, against under 4 s with these. Garbage
+    is still collected, only in larger batches.
+    """
+    gc.set_threshold(10_000, 20, 20)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
