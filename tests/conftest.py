@@ -69,6 +69,12 @@ def collect_garbage_less_often() -> None:
     gc.set_threshold(10_000, 20, 20)
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Everything imported by now (the app, its libraries, every test module) lives for the
+    whole run: leave it out of the garbage collector's scans."""
+    gc.freeze()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On the PostgreSQL run, leave out the checks of SQLite itself (they ran on SQLite)."""
     if not ON_POSTGRES:
