@@ -5,7 +5,7 @@ reference pages of bench/floor_app.py and the app, each under gunicorn with the 
 gunicorn.conf.py and worker count, all running, the reference pages on the app's own database
 (SQLite or PostgreSQL, ``--database``); then ``wrk`` against hello and each other page in turn,
 as bench/throughput.py does. Each figure is a share of the bare Flask runs just before and
-after it, against QUALITY.md's targets: 40% for a step page, 25% for a step form, 15% for a
+after it, against QUALITY.md's targets: 20% for a step page, 10% for a step form, 6% for a
 final submission.
 
 The reference pages read a session cookie and one row, make a CSRF token and answer 8 KB; the

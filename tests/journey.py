@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,8 +9,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from app.screening.questions import STEPS
-
-_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+from tests.forms import csrf_token
 
 # A complete set of answers that gives ``suggest_consult`` with no precaution.
 BASE_ANSWERS: dict[str, Any] = {
@@ -34,13 +32,6 @@ BASE_ANSWERS: dict[str, Any] = {
     "comments": "",
     "consent": "y",
 }
-
-
-def csrf_token(page: TestResponse) -> str:
-    """The CSRF token embedded in a page's form."""
-    match = _TOKEN.search(page.get_data(as_text=True))
-    assert match, "no CSRF token on the page"
-    return match.group(1)
 
 
 def step_data(step_id: str, answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app.codes import Role
-from tests.conftest import Clock, form_token, make_staff, sign_in
+from tests.conftest import Clock, make_staff, sign_in
+from tests.forms import csrf_token
 
 PATIENT_DATA = {"front_desk", "clinician"}
 ADMIN = {"admin"}
@@ -48,7 +49,7 @@ def expected_roles(endpoint: str) -> set[str]:
 
 
 def request(client: FlaskClient, method: str, url: str) -> int:
-    data = {"csrf_token": form_token(client, "/auth/login")} if method == "POST" else None
+    data = {"csrf_token": csrf_token(client.get("/auth/login"))} if method == "POST" else None
     response = client.open(url, method=method, data=data)
     if response.status_code == 302 and response.headers["Location"] == "/auth/login":
         return 401  # sent to sign in

@@ -15,7 +15,8 @@ from flask_babel import force_locale, gettext
 
 from app.screening.questions import STEPS_BY_ID
 from tests.builders import make_submission
-from tests.conftest import form_token, hidden_fields, sign_in
+from tests.conftest import sign_in
+from tests.forms import csrf_token, hidden_fields
 from tests.journey import BASE_ANSWERS, post_step, step_data
 
 _SPACES = re.compile(r"[ \t\n\r\f]+")
@@ -136,7 +137,9 @@ def test_staff_sign_in_summary_links_each_field(
     app: Flask, client: FlaskClient, locale: str
 ) -> None:
     client.get(f"/auth/login?lang={locale[:2]}")
-    response = client.post("/auth/login", data={"csrf_token": form_token(client, "/auth/login")})
+    response = client.post(
+        "/auth/login", data={"csrf_token": csrf_token(client.get("/auth/login"))}
+    )
     with app.test_request_context():
         page = check_summary(response.text, locale)
     assert [target for target, _ in page.links] == ["email", "password"]
@@ -149,13 +152,13 @@ def test_staff_summary_links_a_radio_group_and_keeps_a_shared_hint(
     made = make_submission(app, outcome="clinician_review")
     url = f"/staff/submissions/{made.reference}"
     action = f"{url}/clearance"
-    response = client.post(action, data={**hidden_fields(client, url, action), "reason": ""})
+    response = client.post(action, data={**hidden_fields(client.get(url), action), "reason": ""})
     with app.test_request_context():
         page = check_summary(response.text, "en")
     assert [target for target, _ in page.links] == ["decision-0", "reason"]
 
     data = {"current": "", "password": "short", "confirm": "other"}
-    data["csrf_token"] = form_token(client, "/auth/password")
+    data["csrf_token"] = csrf_token(client.get("/auth/password"))
     response = client.post("/auth/password", data=data)
     with app.test_request_context():
         page = check_summary(response.text, "en")
@@ -170,7 +173,7 @@ def test_a_message_about_no_one_field_is_listed_without_a_link(
     app: Flask, client: FlaskClient, front_desk
 ) -> None:
     data = {"email": front_desk.email, "password": "not-the-password-at-all"}
-    data["csrf_token"] = form_token(client, "/auth/login")
+    data["csrf_token"] = csrf_token(client.get("/auth/login"))
     page = parse(client.post("/auth/login", data=data).text)
     assert page.summary is not None
     assert len(page.items) == 1

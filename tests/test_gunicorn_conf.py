@@ -43,9 +43,13 @@ def test_a_forked_worker_starts_with_no_connection_of_the_master(app: Flask) -> 
 
 
 def test_an_app_without_a_database_forks_as_it_is() -> None:
+    """The benchmarks' bare Flask app: nothing to dispose, and the worker serves it as before."""
     bare = Flask("bare")
+    bare.add_url_rule("/", view_func=lambda: "Hello")
     server = SimpleNamespace(app=SimpleNamespace(wsgi=lambda: bare))
-    runpy.run_path(str(CONF))["post_fork"](server, None)  # nothing to dispose, no error
+    runpy.run_path(str(CONF))["post_fork"](server, None)
+    assert bare.extensions == {}
+    assert bare.test_client().get("/").text == "Hello"
 
 
 def production_server(workers: int, **settings: object) -> SimpleNamespace:
@@ -68,9 +72,12 @@ def test_gunicorn_refuses_memory_rate_limits_under_workers_it_was_given(monkeypa
 
 
 def test_gunicorn_leaves_other_apps_alone() -> None:
-    """The benchmarks' bare Flask app, or a development app, has no such check."""
+    """The benchmarks' bare Flask app, or a development app, has no such check: settings
+    refused in production start there."""
     on_starting = runpy.run_path(str(CONF))["on_starting"]
-    server = production_server(4)
+    server = production_server(4)  # rate limits counted in memory, under four workers
+    with pytest.raises(RuntimeError, match="gunicorn would run 4 workers"):
+        on_starting(server)
     server.app.wsgi().config["APP_ENV"] = "development"
     on_starting(server)
     bare = Flask("bare")

@@ -7,7 +7,6 @@ propagates instead of becoming a 500, so it fails the test too."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 import pytest
@@ -16,6 +15,7 @@ from flask.testing import FlaskClient
 
 from tests.builders import make_submission
 from tests.conftest import make_staff, sign_in
+from tests.forms import Form, forms
 from tests.test_http import URL_VALUES, every_route
 
 QUERIES = [
@@ -40,9 +40,6 @@ HEADERS = [
     {"Content-Type": "multipart/form-data; boundary=xyz"},
     {"Content-Type": "application/x-www-form-urlencoded; charset=no-such-charset"},
 ]
-FORM = re.compile(r'<form method="post"(?: action="([^"]*)")?[^>]*>(.*?)</form>', re.DOTALL)
-FIELD_NAME = re.compile(r'<(?:input|select|textarea)[^>]*\sname="([^"]+)"')
-HIDDEN = re.compile(r'<input [^>]*name="([^"]+)" type="hidden" value="([^"]*)"')
 
 
 def send(client: FlaskClient, statuses: Counter[int], *args: object, **kwargs: object) -> str:
@@ -54,18 +51,21 @@ def send(client: FlaskClient, statuses: Counter[int], *args: object, **kwargs: o
     return body
 
 
+def post_forms(page_url: str, body: str) -> dict[str, Form]:
+    """The POST forms of a page, by where each sends."""
+    return {form.action or page_url: form for form in forms(body) if form.method == "post"}
+
+
 def form_actions(page_url: str, body: str) -> dict[str, str]:
     """Where each POST form of a page sends, and the page it is on."""
-    return {action or page_url: page_url for action, _inner in FORM.findall(body)}
+    return dict.fromkeys(post_forms(page_url, body), page_url)
 
 
 def hostile_form(client: FlaskClient, page_url: str, action: str, value: object) -> dict:
     """The form as its page renders it now (CSRF token, one-time key), every other field it
     shows set to ``value``."""
-    body = client.get(page_url).get_data(as_text=True)
-    inner = next(inner for to, inner in FORM.findall(body) if (to or page_url) == action)
-    hidden = dict(HIDDEN.findall(inner))
-    return {name: value for name in set(FIELD_NAME.findall(inner)) - hidden.keys()} | hidden
+    form = post_forms(page_url, client.get(page_url).get_data(as_text=True))[action]
+    return {name: value for name in form.names - form.hidden.keys()} | form.hidden
 
 
 @pytest.mark.parametrize("role", [None, "front_desk", "clinician", "admin"])
@@ -80,10 +80,10 @@ def test_no_input_gives_a_500(app: Flask, client: FlaskClient, role: str | None)
         if not url.startswith(("/static/", "/auth/logout"))
     ]
     statuses: Counter[int] = Counter()
-    forms: dict[str, str] = {}
+    form_pages: dict[str, str] = {}  # where each form sends: the page it is on
     for method, url in routes:
         if method == "GET":
-            forms |= form_actions(url, send(client, statuses, url))
+            form_pages |= form_actions(url, send(client, statuses, url))
         for query in QUERIES:
             send(client, statuses, f"{url}?{query}", method=method)
         for headers in HEADERS:
@@ -91,7 +91,7 @@ def test_no_input_gives_a_500(app: Flask, client: FlaskClient, role: str | None)
             send(client, statuses, url, method=method, headers=headers, data=data)
 
     posted: Counter[int] = Counter()
-    for action, page_url in forms.items():
+    for action, page_url in form_pages.items():
         if action.startswith("/auth/logout"):
             continue
         for value in [*VALUES, ["\x00", "no"]]:
@@ -100,5 +100,5 @@ def test_no_input_gives_a_500(app: Flask, client: FlaskClient, role: str | None)
 
     statuses.update(posted)
     assert not [status for status in statuses if status >= 500], statuses
-    assert len(forms) >= (1 if role is None else 3), forms
+    assert len(form_pages) >= (1 if role is None else 3), form_pages
     assert posted[422], f"no form reached its own checks: {posted}"

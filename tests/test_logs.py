@@ -16,7 +16,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.logs import HANDLER_NAME, JsonFormatter, configure_logging
 from app.models import Note, Submission
-from tests.conftest import form_token, hidden_fields, make_app, make_staff, sign_in
+from tests.conftest import make_app, make_staff, sign_in
+from tests.forms import csrf_token, hidden_fields
 from tests.journey import answer_all, send
 
 REQUIRED = {"time", "level", "logger", "message", "request_id", "staff_id"}
@@ -89,11 +90,11 @@ def test_patient_journey_and_staff_review_log_ids_but_nothing_private(
     queue = desk.get("/staff/")
     url = f"/staff/submissions/{reference}"
     found = desk.post(
-        "/staff/find", data={"reference": reference, "csrf_token": form_token(desk, "/staff/")}
+        "/staff/find", data={"reference": reference, "csrf_token": csrf_token(desk.get("/staff/"))}
     )
     page = desk.get(url)
     note = desk.post(
-        f"{url}/notes", data={**hidden_fields(desk, url, f"{url}/notes"), "body": NOTE}
+        f"{url}/notes", data={**hidden_fields(desk.get(url), f"{url}/notes"), "body": NOTE}
     )
     statuses = [r.status_code for r in (queue, found, page, note)]
     assert statuses == [200, 302, 200, 302]

@@ -11,14 +11,14 @@ from werkzeug.test import TestResponse
 
 from app.extensions import db
 from app.models import AuditEvent, StaffUser
-from tests.conftest import form_token
+from tests.forms import csrf_token
 
 ADMIN_ADDRESS = "203.0.113.7"
 
 
 def post_form(client: FlaskClient, url: str, data: dict[str, str] | None = None) -> TestResponse:
     """POST ``data`` to ``url`` with this browser's CSRF token (any form of the session)."""
-    token = form_token(client, "/auth/login")
+    token = csrf_token(client.get("/auth/login"))
     return client.post(url, data={**(data or {}), "csrf_token": token})
 
 

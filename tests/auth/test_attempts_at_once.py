@@ -17,15 +17,8 @@ from app.auth import service, totp
 from app.auth.passwords import hash_password, verify_password
 from app.extensions import db
 from app.models import RecoveryCode, StaffSession, StaffUser
-from tests.conftest import (
-    STAFF_PASSWORD,
-    Clock,
-    enter_password,
-    form_token,
-    make_staff,
-    sign_in,
-    totp_code,
-)
+from tests.conftest import STAFF_PASSWORD, Clock, enter_password, make_staff, sign_in, totp_code
+from tests.forms import csrf_token
 from tests.held import while_held
 
 
@@ -37,7 +30,7 @@ def lock_account(first: Connection, user: StaffUser) -> None:
 def at_code_stage(app: Flask, user: StaffUser) -> tuple[FlaskClient, str]:
     client = app.test_client()
     enter_password(client, user)
-    return client, form_token(client, "/auth/verify")
+    return client, csrf_token(client.get("/auth/verify"))
 
 
 def at_enrolment(app: Flask, clock: Clock) -> tuple[StaffUser, FlaskClient, dict[str, str]]:
@@ -45,7 +38,7 @@ def at_enrolment(app: Flask, clock: Clock) -> tuple[StaffUser, FlaskClient, dict
     user = make_staff(app, enrolled=False)
     client = app.test_client()
     enter_password(client, user)
-    token = form_token(client, "/auth/enrol")
+    token = csrf_token(client.get("/auth/enrol"))
     with app.app_context():
         pending = db.session.scalars(select(StaffSession.pending_secret)).one()
     return user, client, {"code": pyotp.TOTP(pending).at(clock()), "csrf_token": token}
@@ -59,7 +52,7 @@ def stored(app: Flask, user: StaffUser) -> StaffUser:
 def test_a_failure_while_another_is_counted_is_counted_too(app: Flask) -> None:
     user = make_staff(app)
     client = app.test_client()
-    token = form_token(client, "/auth/login")
+    token = csrf_token(client.get("/auth/login"))
     attempt = {"email": user.email, "password": "not the password", "csrf_token": token}
     with while_held(app, lambda: client.post("/auth/login", data=attempt)) as held:
         lock_account(held.first, user)
@@ -162,7 +155,7 @@ def test_a_password_change_sent_while_signed_out_everywhere_is_refused(app: Flas
     sign_in(client, app, user)
     new = "lantern-orchard-velvet-93"
     data = {"current": STAFF_PASSWORD, "password": new, "confirm": new}
-    data["csrf_token"] = form_token(client, "/auth/password")
+    data["csrf_token"] = csrf_token(client.get("/auth/password"))
     with while_held(app, lambda: client.post("/auth/password", data=data)) as held:
         sign_out_everywhere(held.first, user)
     assert held.answers[0].headers["Location"] == "/auth/login"

@@ -15,21 +15,14 @@ from sqlalchemy import select
 from app.auth import passwords
 from app.extensions import db
 from app.models import AuditEvent, RecoveryCode, StaffUser
-from tests.conftest import (
-    STAFF_PASSWORD,
-    Clock,
-    form_token,
-    make_app,
-    make_staff,
-    sign_in,
-    totp_code,
-)
+from tests.conftest import STAFF_PASSWORD, Clock, make_app, make_staff, sign_in, totp_code
+from tests.forms import csrf_token
 
 GENERIC_FAILURE = "The email address or password is not right"
 
 
 def post_login(client: FlaskClient, email: str, password: str) -> str:
-    token = form_token(client, "/auth/login")
+    token = csrf_token(client.get("/auth/login"))
     response = client.post(
         "/auth/login", data={"email": email, "password": password, "csrf_token": token}
     )
@@ -37,7 +30,7 @@ def post_login(client: FlaskClient, email: str, password: str) -> str:
 
 
 def post_code(client: FlaskClient, code: str, url: str = "/auth/verify") -> str:
-    response = client.post(url, data={"code": code, "csrf_token": form_token(client, url)})
+    response = client.post(url, data={"code": code, "csrf_token": csrf_token(client.get(url))})
     return response.headers.get("Location") or response.text
 
 
@@ -163,7 +156,7 @@ def test_first_sign_in_enrols_then_recovery_codes_work_once(
         "/auth/enrol",
         data={
             "code": pyotp.TOTP(shown).at(clock()),
-            "csrf_token": form_token(client, "/auth/enrol"),
+            "csrf_token": csrf_token(client.get("/auth/enrol")),
         },
     ).text
     codes = [c.split("</code>")[0] for c in codes_page.split("<li><code>")[1:]]
@@ -174,10 +167,10 @@ def test_first_sign_in_enrols_then_recovery_codes_work_once(
     assert not set(codes) & set(stored), "only hashes are stored"
     assert client.get("/staff/").status_code == 200
 
-    client.post("/auth/logout", data={"csrf_token": form_token(client, "/staff/")})
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/staff/"))})
     post_login(client, user.email, STAFF_PASSWORD)
     assert post_code(client, codes[0].upper()) == "/staff/"
-    client.post("/auth/logout", data={"csrf_token": form_token(client, "/staff/")})
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/staff/"))})
     post_login(client, user.email, STAFF_PASSWORD)
     assert "That code is not right" in post_code(client, codes[0])
     assert "auth.second_factor_enrolled" in [a for a, _, _ in audit_actions(app)]
@@ -240,7 +233,7 @@ def test_sign_in_is_rate_limited_per_address(tmp_path: Path) -> None:
     client = app.test_client()
     statuses = []
     for _ in range(4):
-        token = form_token(client, "/auth/login")
+        token = csrf_token(client.get("/auth/login"))
         response = client.post(
             "/auth/login", data={"email": "a@b.example", "password": "x" * 12, "csrf_token": token}
         )
@@ -261,7 +254,7 @@ def test_a_second_sign_in_left_at_enrolment_cannot_replace_the_factor(
     owner_secret = re.search(r'class="secret">([^<]+)<', owner.get("/auth/enrol").text)
     assert other_secret
     assert owner_secret
-    other_token = form_token(other, "/auth/enrol")
+    other_token = csrf_token(other.get("/auth/enrol"))
     assert "<li><code>" in post_code(owner, pyotp.TOTP(owner_secret[1]).at(clock()), "/auth/enrol")
     clock.advance(seconds=31)
     code = pyotp.TOTP(other_secret[1]).at(clock())
@@ -289,7 +282,7 @@ def test_signing_out_keeps_the_language(
 ) -> None:
     client.get(f"/auth/login?lang={lang}")
     sign_in(client, app, front_desk)
-    response = client.post("/auth/logout", data={"csrf_token": form_token(client, "/staff/")})
+    response = client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/staff/"))})
     assert response.headers["Location"] == "/auth/login"
     page = client.get("/auth/login").text
     assert f'<html lang="{"fr-CA" if lang == "fr" else "en"}">' in page

@@ -6,14 +6,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import STAFF_PASSWORD, form_token
+from tests.conftest import STAFF_PASSWORD
+from tests.forms import csrf_token
 
 
 @pytest.mark.parametrize("email", ["a\x00@x.org", "front_desk@clinic.example\x00", "a\x1b@x.org"])
 def test_control_characters_in_the_email_are_refused_like_other_bad_input(
     app: Flask, client: FlaskClient, front_desk, email: str
 ) -> None:
-    token = form_token(client, "/auth/login")
+    token = csrf_token(client.get("/auth/login"))
     response = client.post(
         "/auth/login", data={"email": email, "password": STAFF_PASSWORD, "csrf_token": token}
     )

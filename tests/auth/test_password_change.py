@@ -15,13 +15,8 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import AuditEvent, StaffSession, StaffUser
-from tests.conftest import (
-    STAFF_PASSWORD,
-    Clock,
-    enter_password,
-    form_token,
-    sign_in,
-)
+from tests.conftest import STAFF_PASSWORD, Clock, enter_password, sign_in
+from tests.forms import csrf_token
 
 NEW_PASSWORD = "lantern-orchard-velvet-93"
 
@@ -33,7 +28,7 @@ def change(client: FlaskClient, current: str, new: str, confirm: str | None = No
             "current": current,
             "password": new,
             "confirm": new if confirm is None else confirm,
-            "csrf_token": form_token(client, "/auth/password"),
+            "csrf_token": csrf_token(client.get("/auth/password")),
         },
     )
 
@@ -58,7 +53,7 @@ def admin_made(app: Flask, admin_client: FlaskClient, email: str = "new@clinic.e
             "role": "front_desk",
             "password": STAFF_PASSWORD,
             "confirm": STAFF_PASSWORD,
-            "csrf_token": form_token(admin_client, "/admin/accounts/new"),
+            "csrf_token": csrf_token(admin_client.get("/admin/accounts/new")),
         },
     )
     assert response.status_code == 302, response.text[:300]
@@ -76,7 +71,7 @@ def first_sign_in(app: Flask, client: FlaskClient, staff_id: int, clock: Clock) 
         "/auth/enrol",
         data={
             "code": pyotp.TOTP(secret).at(clock()),
-            "csrf_token": form_token(client, "/auth/enrol"),
+            "csrf_token": csrf_token(client.get("/auth/enrol")),
         },
     ).text
     return codes_page.split('class="button" href="', 1)[1].split('"', 1)[0]

@@ -10,7 +10,8 @@ from app.auth import sessions
 from app.extensions import db
 from app.models import StaffSession, StaffUser
 from tests.admin import post_form
-from tests.conftest import Clock, enter_password, form_token, make_staff, sign_in
+from tests.conftest import Clock, enter_password, make_staff, sign_in
+from tests.forms import csrf_token
 
 
 def cookie_of(client: FlaskClient) -> str:
@@ -40,7 +41,7 @@ def test_copied_cookie_stops_working_after_sign_out(app: Flask, client: FlaskCli
     sign_in(client, app, user)
     thief = copy_of(app, client)
     assert is_signed_in(thief)
-    response = client.post("/auth/logout", data={"csrf_token": form_token(client, "/staff/")})
+    response = client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/staff/"))})
     assert response.headers["Location"] == "/auth/login"
     assert "You have signed out." in client.get("/auth/login").text
     assert not is_signed_in(client)

@@ -14,7 +14,8 @@ from sqlalchemy import event, func, select
 from app.extensions import db
 from app.models import AuditEvent, Draft, Submission
 from app.screening.questions import STEPS
-from tests.journey import BASE_ANSWERS, answer_all, csrf_token, post_step, send, step_data
+from tests.forms import csrf_token
+from tests.journey import BASE_ANSWERS, answer_all, post_step, send, step_data
 
 REFERENCE = re.compile(r"^IMS-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}$")
 

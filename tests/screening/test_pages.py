@@ -14,7 +14,8 @@ from app.screening import pages
 from app.screening.codes import StepId
 from app.screening.questions import STEPS
 from tests.conftest import make_app
-from tests.journey import BASE_ANSWERS, csrf_token, post_step, step_data
+from tests.forms import csrf_token
+from tests.journey import BASE_ANSWERS, post_step, step_data
 
 CHOICE_STEPS = [step.id for step in STEPS if step.id is not StepId.CONTACT]
 

@@ -18,7 +18,8 @@ from sqlalchemy import event
 
 from app.extensions import db
 from tests.engines import ON_POSTGRES
-from tests.journey import BASE_ANSWERS, answer_all, csrf_token, post_step, send, step_data
+from tests.forms import csrf_token
+from tests.journey import BASE_ANSWERS, answer_all, post_step, send, step_data
 
 PAGES = ("/", "/screening", "/screening/safety", "/screening/contact", "/screening/check")
 

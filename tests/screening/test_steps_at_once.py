@@ -18,8 +18,9 @@ from app.extensions import db
 from app.models import Draft
 from app.screening.service import DRAFT_KEY
 from app.tokens import token_hash
+from tests.forms import csrf_token
 from tests.held import while_held
-from tests.journey import BASE_ANSWERS, answer_all, csrf_token, step_data
+from tests.journey import BASE_ANSWERS, answer_all, step_data
 
 
 def _draft_token(client: FlaskClient) -> str:

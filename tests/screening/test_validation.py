@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Draft, Submission
 from app.screening.questions import STEP_IDS, STEPS_BY_ID
-from tests.journey import BASE_ANSWERS, csrf_token, post_step, step_data
+from tests.forms import csrf_token
+from tests.journey import BASE_ANSWERS, post_step, step_data
 
 
 def answer_steps_before(client: FlaskClient, step_id: str) -> None:

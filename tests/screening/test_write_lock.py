@@ -11,7 +11,8 @@ from flask_wtf import FlaskForm
 from sqlalchemy import event
 
 from app.extensions import db
-from tests.journey import BASE_ANSWERS, answer_all, csrf_token, step_data
+from tests.forms import csrf_token
+from tests.journey import BASE_ANSWERS, answer_all, step_data
 
 pytestmark = pytest.mark.sqlite_only
 

@@ -11,7 +11,8 @@ from sqlalchemy import event, func, select
 from app.extensions import db
 from app.models import Clearance, Note
 from tests.builders import make_submission
-from tests.conftest import hidden_fields, sign_in
+from tests.conftest import sign_in
+from tests.forms import hidden_fields
 
 
 def count(app: Flask, model: type) -> int:
@@ -21,7 +22,7 @@ def count(app: Flask, model: type) -> int:
 
 def post(client: FlaskClient, url: str, page: str, **data: str):
     """Send the form of ``page`` that posts to ``url``, as rendered, with ``data`` filled in."""
-    return client.post(url, data={**hidden_fields(client, page, url), **data})
+    return client.post(url, data={**hidden_fields(client.get(page), url), **data})
 
 
 @pytest.mark.parametrize(
@@ -34,7 +35,7 @@ def test_malformed_reference_in_a_url_is_404_without_a_query(
     make_submission(app, reference="IMS-7KQ4-M2XD", outcome="clinician_review")
     sign_in(client, app, clinician)
     page = "/staff/submissions/IMS-7KQ4-M2XD"
-    fields = {**hidden_fields(client, page, f"{page}/notes"), "body": "Called."}
+    fields = {**hidden_fields(client.get(page), f"{page}/notes"), "body": "Called."}
     statements: list[str] = []
 
     def capture(_conn, _cursor, statement, *_args) -> None:

@@ -8,7 +8,8 @@ from flask.testing import FlaskClient
 
 from app.references import canonical_reference
 from tests.builders import make_submission
-from tests.conftest import form_token, sign_in
+from tests.conftest import sign_in
+from tests.forms import csrf_token
 
 REFERENCE = "IMS-7KQ4-M2XD"
 TYPED = [
@@ -45,7 +46,7 @@ def test_anything_else_is_not_a_reference(typed: str) -> None:
 
 
 def find(client: FlaskClient, typed: str):
-    token = form_token(client, "/staff/")
+    token = csrf_token(client.get("/staff/"))
     return client.post("/staff/find", data={"reference": typed, "csrf_token": token})
 
 

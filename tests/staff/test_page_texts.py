@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, StatusChange
 from tests.builders import make_submission
-from tests.conftest import form_token, hidden_fields, make_staff, sign_in
+from tests.conftest import make_staff, sign_in
+from tests.forms import csrf_token, hidden_fields
 
 NBSP = "\u00a0"  # French puts a no-break space before a colon
 LANGS = ["en", "fr"]
@@ -29,7 +30,7 @@ def signed_in(app: Flask, role: str, lang: str) -> FlaskClient:
 
 def post(client: FlaskClient, url: str, page: str, **data: str):
     """Send the form of ``page`` that posts to ``url``, as rendered, with ``data`` filled in."""
-    return client.post(url, data={**hidden_fields(client, page, url), **data})
+    return client.post(url, data={**hidden_fields(client.get(page), url), **data})
 
 
 def title(html: str) -> str:
@@ -142,7 +143,7 @@ def test_find_with_an_empty_box_marks_the_field(
 ) -> None:
     client = signed_in(app, "front_desk", lang)
     made = make_submission(app)
-    token = form_token(client, "/staff/")
+    token = csrf_token(client.get("/staff/"))
     response = client.post("/staff/find", data={"reference": "  ", "csrf_token": token})
     html = response.text
     assert response.status_code == 422
@@ -164,7 +165,7 @@ def test_find_with_an_empty_box_marks_the_field(
 
 def test_find_with_an_overlong_reference_says_so(app: Flask) -> None:
     client = signed_in(app, "front_desk", "en")
-    token = form_token(client, "/staff/")
+    token = csrf_token(client.get("/staff/"))
     response = client.post("/staff/find", data={"reference": "X" * 21, "csrf_token": token})
     assert response.status_code == 422
     assert "Enter a reference of 20 characters or fewer." in response.text

@@ -15,7 +15,8 @@ from sqlalchemy import event, select
 from app.extensions import db
 from app.models import AuditEvent, Submission
 from tests.builders import make_submission
-from tests.conftest import form_token, sign_in
+from tests.conftest import sign_in
+from tests.forms import csrf_token
 
 REFERENCE = re.compile(r"IMS-[0-9A-Z]{4}-[0-9A-Z]{4}")
 
@@ -114,7 +115,7 @@ def test_bad_cursor_shows_the_first_page(app: Flask, desk: FlaskClient) -> None:
 
 def test_find_by_reference_uses_post(app: Flask, desk: FlaskClient) -> None:
     made = make_submission(app)
-    token = form_token(desk, "/staff/")
+    token = csrf_token(desk.get("/staff/"))
     found = desk.post(
         "/staff/find", data={"reference": made.reference.lower(), "csrf_token": token}
     )

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, Clearance, Note, StatusChange, Submission
 from tests.builders import make_submission
-from tests.conftest import Clock, form_token, hidden_fields, sign_in
+from tests.conftest import Clock, sign_in
+from tests.forms import csrf_token, hidden_fields
 
 
 @pytest.fixture
@@ -38,12 +39,12 @@ def actions(app: Flask) -> list[tuple[str, int | None]]:
 
 def post(client: FlaskClient, url: str, page: str, **data: str):
     """Send the form of ``page`` that posts to ``url``, as rendered, with ``data`` filled in."""
-    return client.post(url, data={**hidden_fields(client, page, url), **data})
+    return client.post(url, data={**hidden_fields(client.get(page), url), **data})
 
 
 def forged(client: FlaskClient, url: str, page: str, **data: str):
     """A request the page does not offer a form for, with only the CSRF token from ``page``."""
-    return client.post(url, data={**data, "csrf_token": form_token(client, page)})
+    return client.post(url, data={**data, "csrf_token": csrf_token(client.get(page))})
 
 
 def test_page_shows_everything_and_is_audited(app: Flask, desk: FlaskClient, front_desk) -> None:
