@@ -4,14 +4,16 @@ session helpers requests share."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Engine, event
+from sqlalchemy import DateTime, Engine, Executable, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
+
+from app.extensions import db
 
 # A session a query function is given: the request's (``db.session``, a scoped session) or a
 # plain one (commands, benchmarks).
@@ -96,6 +98,23 @@ def begin_read_only(session: AnySession) -> None:
     session.connection(execution_options=options)
 
 
+def _single_reads(dialect: str) -> dict[str, Any]:
+    """Execution options for statements that only read and need no snapshot in common: on
+    PostgreSQL each runs on its own (autocommit: one round trip instead of BEGIN, the statement
+    and ROLLBACK); on SQLite, where a transaction costs no round trip, they share a deferred
+    transaction (``READ_ONLY``), which never takes the write lock."""
+    return {"isolation_level": "AUTOCOMMIT"} if dialect == "postgresql" else {READ_ONLY: True}
+
+
+def read_value(statement: Executable, parameters: Mapping[str, Any] | None = None) -> Any:
+    """The first value of the first row of a statement that only reads, on a connection of its
+    own rather than the request's session: a page that reads one row and writes nothing (a
+    questionnaire page, the health check) sets up and closes no ORM session for it."""
+    engine = db.engine
+    with engine.connect().execution_options(**_single_reads(engine.dialect.name)) as connection:
+        return connection.execute(statement, parameters).scalar()
+
+
 def begin_single_reads(session: AnySession) -> None:
     """Prepare ``session`` for a request that only reads and whose statements need no snapshot
     in common (each page of the questionnaire reads one row). Call before its first query.
@@ -103,10 +122,8 @@ def begin_single_reads(session: AnySession) -> None:
     On PostgreSQL each statement then runs on its own (autocommit): one round trip a statement
     instead of BEGIN, the statement and ROLLBACK. On SQLite, where a transaction costs no round
     trip, the reads share a deferred transaction, as in ``begin_read_only``."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    else:
-        begin_read_only(session)
+    options: Any = _single_reads(session.get_bind().dialect.name)
+    session.connection(execution_options=options)
 
 
 Row = TypeVar("Row")

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app.codes import Actor, Status
-from app.database import add_unless_taken, utcnow
+from app.database import add_unless_taken, read_value, utcnow
 from app.extensions import db
 from app.models import AuditEvent, Draft, Submission, attention
 from app.references import new_reference
@@ -80,12 +80,12 @@ def load_draft(*, to_change: bool = False) -> Draft | None:
 
 
 def draft_answers() -> dict[str, Any] | None:
-    """The answers of this browser's unexpired draft, in one query, for a page that only shows
-    them; None without a draft."""
+    """The answers of this browser's unexpired draft, in one query outside the request's session
+    (``read_value``), for a page that only shows them; None without a draft."""
     token = session.get(DRAFT_KEY)
     if not token:
         return None
-    return db.session.scalar(_ANSWERS_BY_HASH, {"token_hash": token_hash(token), "now": utcnow()})
+    return read_value(_ANSWERS_BY_HASH, {"token_hash": token_hash(token), "now": utcnow()})
 
 
 def first_incomplete(answers: dict[str, Any]) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
@@ -35,15 +35,6 @@ STEP_CONVERTER = f"any({', '.join(STEP_IDS)})"
 
 def _post_limit() -> str:
     return current_app.config["SCREENING_RATE_LIMIT"]
-
-
-@bp.before_request
-def _pages_only_read() -> None:
-    """A page shown by GET only reads, one row: on SQLite it does not hold the write lock that
-    every other patient's request would wait for, and on PostgreSQL its read is a single round
-    trip. A browser with no questionnaire token reads nothing at all."""
-    if request.method in ("GET", "HEAD") and service.session_token():
-        begin_single_reads(db.session)
 
 
 @bp.record_once
@@ -90,8 +81,11 @@ def step(step_id: str) -> ResponseReturnValue:
         return redirect(url_for(".step", step_id=reachable))
     service.ensure_draft_token()
     shown = STEPS_BY_ID[step_id]
-    form = FORMS[step_id](data=form_data(shown, answers))
-    return step_page(shown, answers, lambda csrf_token: _render_step(form, csrf_token))
+
+    def render(csrf_token: Callable[[], str]) -> str:  # only when the page is not kept
+        return _render_step(FORMS[step_id](data=form_data(shown, answers)), csrf_token)
+
+    return step_page(shown, answers, render)
 
 
 # The same address as ``step``: a view of its own, so that only the form is rate limited and a
@@ -175,6 +169,9 @@ def submit() -> ResponseReturnValue:
 @bp.get("/screening/result")
 def result() -> ResponseReturnValue:
     """The outcome and its reasons, for the browser that sent the answers, for a limited time."""
+    # Reads only: on SQLite no write lock that other patients' forms would wait for; on
+    # PostgreSQL one round trip.
+    begin_single_reads(db.session)
     submission = service.result_submission()
     if submission is None:
         abort(404)
