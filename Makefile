@@ -36,7 +36,7 @@ serve: $(STAMP) translations
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-## The fast test suite (everything but the real-browser tests).
+## The fast test suite (everything but the real-browser tests, the load test and the speed guards).
 test: $(STAMP) translations
 	$(BIN)/pytest -m "$(FAST)"
 

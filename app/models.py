@@ -1,4 +1,5 @@
-"""Database models: questionnaire drafts, submissions and the audit log."""
+"""Database models: questionnaire drafts and submissions, their follow-up (status changes,
+notes, clearance decisions), staff accounts, sessions and recovery codes, and the audit log."""
 
 from __future__ import annotations
 
@@ -155,9 +156,9 @@ class StaffUser(Model):
 class StaffSession(Model):
     """A signed-in browser, held on the server so that it can be ended from anywhere.
 
-    The cookie carries a random token; only its sha256 is stored. ``stage`` is ``password``
-    between the password and the second factor, ``enrol`` while setting one up, and ``full``
-    once signed in.
+    The cookie carries a random token; only its sha256 is stored. ``stage`` (an
+    ``app.codes.Stage``) is ``totp`` between the password and the second factor, ``enrol``
+    while setting one up, and ``full`` once signed in.
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)

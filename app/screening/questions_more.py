@@ -153,7 +153,7 @@ CONTACT = Step(
             "comments",
             Kind.LONG_TEXT,
             N_("Is there anything else you would like the clinic to know? (optional)"),
-            hint=N_("Up to 1,000 characters."),
+            hint=N_("Up to %(max)s characters."),  # the question's max_length, as shown
             required=False,
             max_length=COMMENTS_MAX,
         ),

@@ -107,6 +107,18 @@ def test_app_imports_stay_within_the_pure_modules(name: str) -> None:
         )
 
 
+# Pure helpers outside the questionnaire: free of frameworks and of the rest of the app too.
+PURE_HELPERS = ("app.codes", "app.references", "app.tokens")
+
+
+@pytest.mark.parametrize("name", PURE_HELPERS)
+def test_pure_helpers_import_no_framework_and_nothing_of_the_app(name: str) -> None:
+    found = imports_of(module_path(name).read_text(encoding="utf-8"))
+    assert found, f"{name}: no imports found; is the parser looking at the right file?"
+    roots = {m.split(".")[0] for m, _ in found}
+    assert not roots & (FORBIDDEN_ROOTS | {"app", "config"}), name
+
+
 def test_rules_imports_the_catalogue() -> None:
     # The checks above are vacuous if nothing is found: rules.py is known to import these.
     modules = {m for m, _ in imports_of(module_path("app.screening.rules").read_text("utf-8"))}

@@ -50,6 +50,12 @@ def test_waiting_ones_first_most_urgent_first_then_newest(app: Flask, desk: Flas
     assert html.count("Needs attention") == 3
     assert "Safety stop: no contact details" in html
     assert "5 minutes" in html, "how long each has waited"
+    rows = re.findall(r'<tr data-reference="([^"]+)" data-outcome="([^"]+)"', html)
+    assert rows[:3] == [
+        (emergency.reference, "emergency"),
+        (doctor.reference, "see_doctor"),
+        (review.reference, "clinician_review"),
+    ], "every queue row names its submission and outcome (SPEC section 6)"
 
 
 @pytest.mark.parametrize(
