@@ -2,9 +2,11 @@
 
 Columns are stable ids and codes (not translated) so that other systems can read them; the
 clinical answer columns come from the questionnaire catalogue, one per question id in its order.
-Every text cell is neutralised against spreadsheet formula injection (QUALITY.md, Output),
-whoever wrote it: a cell a person typed may start with ``=``; a code the app wrote never does
-(tested), and neutralising it anyway leaves nothing to remember.
+Cells that could start a formula are neutralised against spreadsheet formula injection
+(QUALITY.md, Output): the contact details and comments a patient typed, in every row; the
+answers, whenever their stored JSON holds a string that could start one (answers the
+questionnaire accepted are codes and numbers, which never do). The other cells hold ids, codes,
+versions and times the app wrote, none of which can begin with a formula character (tested).
 
 The view streams it, after recording the export in the audit log::
 
@@ -73,6 +75,9 @@ _FIRST: dict[str, ColumnElement[Any]] = {
 ANSWER_IDS: tuple[str, ...] = tuple(CLINICAL_QUESTIONS)
 COLUMNS: tuple[str, ...] = (*_FIRST, *ANSWER_IDS)
 _REASONS = list(_FIRST).index("reasons")
+# The cells a person typed, neutralised in every row. The others hold codes, versions and
+# times the app wrote, which never start a formula (tests/staff/test_export_rows.py).
+_TYPED = [list(_FIRST).index(name) for name in ("full_name", "email", "phone", "comments")]
 _ANSWERS = len(_FIRST)  # the answers' JSON, selected after the columns above
 # The answers in catalogue order, None for a question not asked, picked in one call.
 _pick_answers = itemgetter(*ANSWER_IDS)
@@ -108,16 +113,17 @@ def export_filename(now: datetime) -> str:
 
 
 def row_cells(row: Sequence[Any]) -> list[Any]:
-    """One selected row as the cells of ``COLUMNS``, every text cell neutralised.
+    """One selected row as the cells of ``COLUMNS``.
 
     An answer's cell is its code, its number, a multi-select's codes joined by spaces (in the
-    order stored: the catalogue's), or None (csv writes nothing) for a question not asked. The
-    other answers' cells are checked one by one only when their JSON may hold a formula: the
-    answers the questionnaire accepts are codes and numbers, which never start one (tested).
+    order stored: the catalogue's), or None (csv writes nothing) for a question not asked.
     """
-    first = list(row[:_ANSWERS])
+    cells = list(row[:_ANSWERS])
     reasons, answers = row[_REASONS], row[_ANSWERS] or "{}"
-    first[_REASONS] = " ".join(_loads(reasons) or ()) if reasons else ""
+    cells[_REASONS] = " ".join(_loads(reasons) or ()) if reasons else ""
+    for i in _TYPED:
+        if cells[i]:
+            cells[i] = neutralise(cells[i])
     given = _loads(answers) or {}
     values = list(_pick_answers({**_NOT_ASKED, **given}))
     for i in _MULTI_SELECT:
@@ -125,7 +131,8 @@ def row_cells(row: Sequence[Any]) -> list[Any]:
             values[i] = neutralise(" ".join(map(str, values[i])))
     if json_may_hold_a_formula(answers):
         values = neutralised(values)
-    return neutralised(first) + values
+    cells += values
+    return cells
 
 
 @dataclass
