@@ -1,7 +1,9 @@
 """Changes an admin makes to staff accounts, each with its audit record.
 
-Every function adds its rows and its audit record to the session; the view commits once, so a
-change and its record are stored together or not at all (as in ``app.staff.service``).
+Every function adds its rows and its audit record to the session and the view commits once, so
+a change and its record are stored together or not at all (as in ``app.staff.service``). The
+one exception, ``create_account``, commits itself: a duplicate e-mail address created at the
+same moment by someone else only shows at the commit.
 """
 
 from __future__ import annotations

@@ -36,16 +36,14 @@ RESULT_KEY = "result"  # session key: token of the last submission, for its resu
 _SUBMIT_ATTEMPTS = 3
 # Built once: every patient request runs one or both, and building a statement costs about
 # as much as SQLAlchemy's work to run it (its compiled SQL is cached either way).
-_DRAFT_BY_HASH = select(Draft).where(
-    Draft.token_hash == bindparam("token_hash"), Draft.expires_at > bindparam("now")
-)
+# This browser's draft, while it has not expired.
+_LIVE_DRAFT = (Draft.token_hash == bindparam("token_hash"), Draft.expires_at > bindparam("now"))
+_DRAFT_BY_HASH = select(Draft).where(*_LIVE_DRAFT)
 # A POST's read: two copies of one step (a double click), or two tabs, take turns on the draft
 # (PostgreSQL's row lock; on SQLite a POST's transaction already holds the write lock).
 _DRAFT_BY_HASH_TO_CHANGE = _DRAFT_BY_HASH.with_for_update()
 # A page's read: the answers only, not the ORM object (nothing to track or flush).
-_ANSWERS_BY_HASH = select(Draft.answers).where(
-    Draft.token_hash == bindparam("token_hash"), Draft.expires_at > bindparam("now")
-)
+_ANSWERS_BY_HASH = select(Draft.answers).where(*_LIVE_DRAFT)
 _SUBMISSION_BY_KEY = select(Submission).where(Submission.idempotency_key == bindparam("key"))
 
 
