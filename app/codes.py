@@ -60,3 +60,27 @@ class ClearanceDecision(StrEnum):
 
     CLEARED = "cleared"
     NOT_CLEARED = "not_cleared"
+
+
+class Channel(StrEnum):
+    """How the clinic tried to reach a patient."""
+
+    PHONE = "phone"
+    EMAIL = "email"
+
+
+class AttemptResult(StrEnum):
+    """What came of one try to reach a patient (SPEC section 5)."""
+
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    LEFT_MESSAGE = "left_message"
+    WRONG_NUMBER = "wrong_number"
+
+
+class SearchKind(StrEnum):
+    """What a search term of a submission was made from (``app.staff.search``)."""
+
+    NAME = "n"  # one word of the patient's name
+    PHONE = "p"  # the phone number's digits
+    EMAIL = "e"  # the e-mail address

@@ -119,6 +119,21 @@ def test_pure_helpers_import_no_framework_and_nothing_of_the_app(name: str) -> N
     assert not roots & (FORBIDDEN_ROOTS | {"app", "config"}), name
 
 
+# Pure rules of the workspace: free of frameworks, importing only the codes.
+PURE_WORKSPACE = ("app.worklist", "app.search_terms")
+CODES = {"app.codes", "app.screening.codes"}
+
+
+@pytest.mark.parametrize("name", PURE_WORKSPACE)
+def test_the_workspaces_rules_import_no_framework_and_only_the_codes(name: str) -> None:
+    found = imports_of(module_path(name).read_text(encoding="utf-8"))
+    assert found, f"{name}: no imports found; is the parser looking at the right file?"
+    assert not {m.split(".")[0] for m, _ in found} & (FORBIDDEN_ROOTS | {"config"}), name
+    from_app = {m for m, _ in found if m.split(".")[0] == "app"}
+    assert from_app, f"{name} imports its codes"
+    assert all(m in CODES or m.rsplit(".", 1)[0] in CODES for m in from_app), from_app
+
+
 def test_rules_imports_the_catalogue() -> None:
     # The checks above are vacuous if nothing is found: rules.py is known to import these.
     modules = {m for m, _ in imports_of(module_path("app.screening.rules").read_text("utf-8"))}
