@@ -132,6 +132,7 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "PROXY_FIX_HOPS": _hops,
     "LOG_LEVEL": _log_level,
     "RETENTION_DAYS": _retention_days,
+    "RESPONSE_TARGET_DAYS": lambda value: _whole(value, 1),
 }
 # Variables whose config key differs from the environment name.
 _RENAMED = {
@@ -189,6 +190,9 @@ class Config:
     LOGIN_MAX_DELAY = timedelta(minutes=15)
     LOGIN_RATE_LIMIT = "10 per minute;100 per hour"
     STAFF_PAGE_SIZE = 25
+    # The clinic's promise of a first contact: within this many business days (Monday to
+    # Friday in BABEL_DEFAULT_TIMEZONE). The queue marks what is past it.
+    RESPONSE_TARGET_DAYS = 1
 
     # Proxies in front whose X-Forwarded-* headers are trusted (0: none).
     PROXY_FIX_HOPS = 0

@@ -1,4 +1,5 @@
-"""Calendar days as the clinic sees them, for date filters on the queue and the audit log."""
+"""Calendar days as the clinic sees them: date filters on the queue and the audit log, the
+start of its week and month, and when its response target falls due (``app.worklist``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+
+from app.worklist import response_due
 
 # Dates outside this range are ignored: nothing happened then, and arithmetic near year 9999
 # would overflow.
@@ -21,12 +24,37 @@ def parse_day(value: str | None) -> date | None:
     return day if day and FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
+def clinic_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def clinic_today(now: datetime) -> date:
+    """The clinic's calendar day at ``now``."""
+    return now.astimezone(clinic_zone()).date()
+
+
 def day_start(day: date) -> datetime:
     """The UTC instant at which ``day`` begins in the clinic's time zone."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+    return datetime.combine(day, time.min, tzinfo=clinic_zone()).astimezone(UTC)
 
 
 def day_end(day: date) -> datetime:
     """The UTC instant at which ``day`` ends (the next day begins) in the clinic's time zone."""
     return day_start(day + timedelta(days=1))
+
+
+def response_due_at(received: datetime) -> datetime:
+    """When the clinic's response target falls due for a submission received then."""
+    return response_due(received, current_app.config["RESPONSE_TARGET_DAYS"], clinic_zone())
+
+
+# A follow-up date given without a time is due when the clinic's day usually starts.
+FOLLOW_UP_TIME = time(9, 0)
+
+
+def follow_up_moment(day: date | None, clock: time | None) -> datetime | None:
+    """The UTC instant of a follow-up on the clinic's ``day`` at ``clock`` (its wall clock)."""
+    if day is None:
+        return None
+    local = datetime.combine(day, clock or FOLLOW_UP_TIME, tzinfo=clinic_zone())
+    return local.astimezone(UTC)

@@ -6,8 +6,15 @@ gives ``emergency`` or ``see_doctor`` becomes a safety stop with only the safety
 contact details. Names are fictional; e-mail domains (example.org, .test) and phone numbers
 (613-555-0100 to 0199) are reserved for examples, so nobody real is ever contacted.
 
-``--seed`` repeats the same patients, answers and statuses; references and idempotency keys
-are always fresh (they must stay unique across runs), and dates count back from now.
+Safety stops are about 4% of submissions (the red flags' "yes" rates below). Each submission
+gets a status that fits its age and outcome, and the follow-up history that leads to it
+(``app.demo_history``: contact attempts, status changes, notes, clearance decisions and
+assignments, by fictional demo staff), with its follow-up columns replayed from that history
+as the app keeps them, and the search terms staff find it by.
+
+``--seed`` repeats the same patients, answers, statuses and histories; references and
+idempotency keys are always fresh (they must stay unique across runs), and dates count back
+from now. Rows go in a chunk at a time, each table as one executemany.
 """
 
 from __future__ import annotations
@@ -17,18 +24,42 @@ import secrets
 import time
 import unicodedata
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 
 from app import audit
-from app.codes import Actor, Status
+from app.auth.passwords import hash_password
+from app.codes import Actor, Role
 from app.database import utcnow
-from app.extensions import db
-from app.models import Submission, attention
+from app.dates import clinic_zone, response_due_at
+from app.demo_history import (
+    ASSIGN,
+    ATTEMPT,
+    CLEARANCE,
+    NOTE,
+    STATUS,
+    DemoStaff,
+    follow_up_columns,
+    history,
+    pick_status,
+    replay,
+)
+from app.extensions import Model, db
+from app.models import (
+    SEARCH_TERM_MAX,
+    Assignment,
+    Clearance,
+    ContactAttempt,
+    Note,
+    SearchTerm,
+    StaffUser,
+    StatusChange,
+    Submission,
+)
 from app.references import new_reference
 from app.screening.catalogue import NONE_CODE, SCALE_MAX, SCALE_MIN, Kind, Question
 from app.screening.codes import SAFETY_STOP_OUTCOMES
@@ -39,28 +70,45 @@ from app.screening.questions import (
     SAFETY,
 )
 from app.screening.rules import evaluate
+from app.search_terms import terms_for
 
 CHUNK = 1000  # rows per INSERT
 MAX_COUNT = 1_000_000
 HISTORY_DAYS = 90
+# The fictional staff the history names: e-mail (at DEMO_DOMAIN, reserved for tests), name, role.
+DEMO_DOMAIN = "demo.clinic.test"
+DEMO_STAFF = (
+    ("alex.martin", "Alex Martin (demo)", Role.FRONT_DESK),
+    ("julie.bergeron", "Julie Bergeron (demo)", Role.FRONT_DESK),
+    ("nadia.haddad", "Dr Nadia Haddad (demo)", Role.CLINICIAN),
+)
+_TABLES: dict[str, type[Model]] = {
+    ATTEMPT: ContactAttempt,
+    STATUS: StatusChange,
+    NOTE: Note,
+    CLEARANCE: Clearance,
+    ASSIGN: Assignment,
+}
 
 # How often a yes/no question is answered "yes": red flags are rare, precautions less so.
 _YES_RATE: dict[str, float] = {
-    "rf_saddle_numbness": 0.004,
-    "rf_bladder_bowel": 0.004,
-    "rf_chest_breathing": 0.008,
-    "rf_stroke_signs": 0.004,
-    "rf_fever_unwell": 0.015,
-    "rf_recent_trauma": 0.02,
-    "rf_hot_swollen": 0.01,
-    "rf_progressive_weakness": 0.015,
-    "rf_cancer_history": 0.07,
+    # Emergencies about 1 in 100 and see-a-doctor stops about 1 in 30, so that safety stops
+    # are some 4% of submissions, as a clinic taking referrals for muscle pain would see.
+    "rf_saddle_numbness": 0.002,
+    "rf_bladder_bowel": 0.002,
+    "rf_chest_breathing": 0.004,
+    "rf_stroke_signs": 0.002,
+    "rf_fever_unwell": 0.01,
+    "rf_recent_trauma": 0.01,
+    "rf_hot_swollen": 0.005,
+    "rf_progressive_weakness": 0.008,
+    "rf_cancer_history": 0.04,
     "rf_weight_loss": 0.03,
-    "rf_night_pain": 0.08,
-    "diabetes": 0.08,
-    "blood_thinners": 0.07,
+    "rf_night_pain": 0.04,
+    "diabetes": 0.05,
+    "blood_thinners": 0.04,
 }
-_DEFAULT_YES_RATE = 0.04
+_DEFAULT_YES_RATE = 0.02
 # Relative weights of single-choice codes; codes not listed weigh 1.
 _WEIGHTS: dict[str, dict[str, float]] = {
     "pain_duration": {
@@ -70,43 +118,33 @@ _WEIGHTS: dict[str, dict[str, float]] = {
         "over_12_months": 4,
     },
     "needle_attitude": {"comfortable": 6, "nervous": 3, "prefer_no_needles": 1},
-    "pregnant": {"yes": 1, "no": 40, "not_sure": 1},
-    "age_band": {"under_18": 1, "18_to_64": 15, "65_or_over": 5},
+    "pregnant": {"yes": 1, "no": 80, "not_sure": 1},
+    "age_band": {"under_18": 1, "18_to_64": 30, "65_or_over": 10},
 }
 # Chance that a multi-select question is answered "none" (when it offers it).
 _NONE_RATE = {"diagnoses": 0.45, "nerve_symptoms": 0.5}
-# Status weights (last week, older): recent submissions are mostly not handled yet.
-_STATUS_WEIGHTS: dict[Status, tuple[int, int]] = {
-    Status.NEW: (70, 15),
-    Status.CONTACTED: (20, 35),
-    Status.BOOKED: (6, 25),
-    Status.REFERRED: (1, 8),
-    Status.DECLINED: (2, 9),
-    Status.CLOSED: (1, 8),
-}
-
 # Fictional people, as a bilingual Ottawa clinic might see them.
 # fmt: off
-_FIRST_EN = (
+FIRST_EN = (
     "Olivia", "Liam", "Emma", "Noah", "Ava", "Ethan", "Priya", "Omar", "Mei", "Aiden", "Grace",
     "Daniel", "Fatima", "Owen", "Hannah", "Ravi", "Chloe", "Lucas", "Amira"
 )
-_FIRST_FR = (
+FIRST_FR = (
     "Émilie", "Mathieu", "Chloé", "Jean-François", "Camille", "Gabriel", "Sophie", "Marc-André",
     "Isabelle", "Félix", "Geneviève", "Étienne", "Maude", "Luc", "Noémie", "Olivier", "Anne-Marie",
     "Hugo", "Léa"
 )
-_LAST_EN = (
+LAST_EN = (
     "Smith", "MacDonald", "Campbell", "Wilson", "O'Brien", "Singh", "Nguyen", "Ahmed", "Li",
     "Brown", "Murphy", "Kowalski", "Patel", "Stewart", "Fraser", "Chen", "Dubois"
 )
-_LAST_FR = (
+LAST_FR = (
     "Tremblay", "Gagnon", "Lalonde", "Côté", "Bélanger", "Charbonneau", "Lavoie", "Gauthier",
     "Morin", "Séguin", "Lafleur", "Bouchard", "Pelletier", "Leblanc", "Desjardins", "Thériault",
     "Roy"
 )
 # fmt: on
-_DOMAINS = ("example.org", "mail.example.org", "courriel.test", "ottawa.test")
+DOMAINS = ("example.org", "mail.example.org", "courriel.test", "ottawa.test")
 _COMMENTS_EN = (
     "Mornings are the worst.",
     "I work at a desk all day, and my neck gets stiff by noon.",
@@ -145,12 +183,12 @@ def _answer(rng: random.Random, question: Question) -> Any:
 
 def _contact(rng: random.Random, locale: str) -> dict[str, Any]:
     french = rng.random() < (0.8 if locale == "fr_CA" else 0.25)
-    first = rng.choice(_FIRST_FR if french else _FIRST_EN)
-    last = rng.choice(_LAST_FR if rng.random() < (0.8 if french else 0.2) else _LAST_EN)
+    first = rng.choice(FIRST_FR if french else FIRST_EN)
+    last = rng.choice(LAST_FR if rng.random() < (0.8 if french else 0.2) else LAST_EN)
     ascii_name = unicodedata.normalize("NFKD", f"{first}.{last}").encode("ascii", "ignore")
     local = ascii_name.decode().lower().replace("'", "").replace(" ", "")
     given = rng.choices(("both", "email", "phone"), (6, 2, 2))[0]
-    address = f"{local}{rng.randrange(100)}@{rng.choice(_DOMAINS)}"
+    address = f"{local}{rng.randrange(100)}@{rng.choice(DOMAINS)}"
     number = f"613-555-01{rng.randrange(100):02d}"
     email = address if given != "phone" else None
     phone = number if given != "email" else None
@@ -171,7 +209,8 @@ def _contact(rng: random.Random, locale: str) -> dict[str, Any]:
 
 
 def demo_row(rng: random.Random, now: datetime) -> dict[str, Any]:
-    """One submission's column values (without reference and idempotency key)."""
+    """One submission's column values, its status among them (without reference, idempotency
+    key and the follow-up columns, which come from its history)."""
     created_at = now - timedelta(seconds=rng.uniform(0, HISTORY_DAYS * 86400))
     locale = rng.choices(("en", "fr_CA"), (2, 1))[0]
     answers = {q.id: _answer(rng, q) for q in SAFETY.questions}
@@ -182,9 +221,7 @@ def demo_row(rng: random.Random, now: datetime) -> dict[str, Any]:
             (qid, _answer(rng, q)) for qid, q in CLINICAL_QUESTIONS.items() if qid not in answers
         )
     decision = evaluate(answers)
-    recent = now - created_at < timedelta(days=7)
-    column = 0 if recent else 1
-    status = rng.choices(tuple(Status), [_STATUS_WEIGHTS[s][column] for s in Status])[0]
+    status = pick_status(rng, now - created_at, decision.outcome, stop)
     row: dict[str, Any] = {
         "created_at": created_at,
         "locale": locale,
@@ -195,7 +232,6 @@ def demo_row(rng: random.Random, now: datetime) -> dict[str, Any]:
         "answers": answers,
         "status": status,
         "is_safety_stop": stop,
-        "attention": attention(decision.outcome.value, stop, status, cleared=False),
         "full_name": None,
         "email": None,
         "phone": None,
@@ -230,6 +266,89 @@ def _fresh_references(count: int) -> list[str]:
     return list(references)
 
 
+def demo_staff() -> DemoStaff:
+    """The fictional staff the demo history names (two front desk, one clinician, at a reserved
+    domain), found by e-mail or created, each with its ``staff.create`` audit record as the
+    ``create-staff`` command writes.
+
+    Each has a random password that nobody is told, a password change due and no second
+    factor: nobody can sign in as them until an admin resets the password, and then only after
+    enrolling a second factor at that first sign-in. They are names in the history, not
+    accounts to use."""
+    emails = [f"{local}@{DEMO_DOMAIN}" for local, _name, _role in DEMO_STAFF]
+    by_email = select(StaffUser).where(StaffUser.email.in_(emails))
+    found = {user.email: user for user in db.session.scalars(by_email)}
+    for (_local, name, role), email in zip(DEMO_STAFF, emails, strict=True):
+        if email in found:
+            continue
+        user = StaffUser(
+            email=email,
+            name=name,
+            role=role,
+            password_hash=hash_password(secrets.token_urlsafe(32)),
+            must_change_password=True,
+            is_active=True,
+        )
+        db.session.add(user)
+        db.session.flush()
+        detail = {"staff_id": user.id, "role": role}
+        audit.record("staff.create", actor_type=Actor.SYSTEM, detail=detail)
+        found[email] = user
+    ids: dict[str, list[int]] = {role: [] for role in Role}
+    for (_local, _name, role), email in zip(DEMO_STAFF, emails, strict=True):
+        ids[role].append(found[email].id)
+    return DemoStaff(front_desk=tuple(ids[Role.FRONT_DESK]), clinician=ids[Role.CLINICIAN][0])
+
+
+def _insert(model: type[Model], rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (each with the same columns) as one executemany, through Core: the rows
+    are complete already, and the ORM's bulk insert would only go over each of them again."""
+    if rows:
+        db.session.execute(insert(_table(model)), rows)
+
+
+def _table(model: type[Model]) -> Table:
+    return cast(Table, model.__table__)
+
+
+def _add_chunk(rng: random.Random, references: list[str], staff: DemoStaff, now: datetime) -> None:
+    """Store one submission per reference, with its history and search terms."""
+    zone = clinic_zone()
+    rows, histories = [], []
+    for reference in references:
+        row = demo_row(rng, now)
+        events = history(rng, row, staff, now, zone)
+        follow_up_columns(row, replay(events), response_due_at(row["created_at"]))
+        row.update(reference=reference, idempotency_key=secrets.token_hex(32))
+        rows.append(row)
+        histories.append(events)
+    # The new ids, for the history and the search terms, found by reference: asked to return
+    # them in the rows' order, SQLite would insert one row per statement.
+    table = _table(Submission)
+    stored = db.session.execute(insert(table).returning(table.c.reference, table.c.id), rows)
+    id_of: dict[str, int] = {row.reference: row.id for row in stored}
+    ids = [id_of[row["reference"]] for row in rows]
+    tables: dict[str, list[dict[str, Any]]] = {kind: [] for kind in _TABLES}
+    terms = []
+    for submission_id, row, events in zip(ids, rows, histories, strict=True):
+        for event in events:
+            tables[event.kind].append(
+                {
+                    "submission_id": submission_id,
+                    "staff_id": event.staff_id,
+                    "at": event.at,
+                    **event.values,
+                }
+            )
+        found_by = terms_for(row["full_name"], row["phone"], row["email"], SEARCH_TERM_MAX)
+        terms += [
+            {"kind": kind, "term": term, "submission_id": submission_id} for kind, term in found_by
+        ]
+    for kind, model in _TABLES.items():
+        _insert(model, tables[kind])
+    _insert(SearchTerm, terms)
+
+
 @click.command("demo-data")
 @click.option(
     "--count",
@@ -241,22 +360,18 @@ def _fresh_references(count: int) -> list[str]:
 @click.option("--seed", type=int, default=None, help="Seed for repeatable patients and answers.")
 @with_appcontext
 def demo_data_command(count: int, seed: int | None) -> None:
-    """Fill a development database with fictional submissions (refused in production)."""
+    """Fill a development database with fictional submissions and their follow-up (refused in
+    production)."""
     if current_app.config["APP_ENV"] == "production":
         raise click.ClickException("demo-data refuses to run in production.")
     started = time.perf_counter()
     rng = random.Random(seed)  # noqa: S311  (fictional data, not security)
     now = utcnow()
+    staff = demo_staff()
     references = _fresh_references(count)
     for start in range(0, count, CHUNK):
         # A chunk at a time: a million rows never sit in memory together.
-        rows = [
-            {**demo_row(rng, now), "reference": ref, "idempotency_key": secrets.token_hex(32)}
-            for ref in references[start : start + CHUNK]
-        ]
-        # render_nulls: None stays NULL instead of dropping the column, so every row has the
-        # same columns and the chunk goes as one executemany, not a statement per row shape.
-        db.session.execute(insert(Submission).execution_options(render_nulls=True), rows)
+        _add_chunk(rng, references[start : start + CHUNK], staff, now)
     audit.record("demo_data.create", actor_type=Actor.SYSTEM, detail={"count": count})
     db.session.commit()
     elapsed = time.perf_counter() - started

@@ -1,4 +1,4 @@
-"""Keyset pagination, newest first, for the staff queue and the audit log.
+"""Keyset pagination for the staff queue's views and the audit log.
 
 Pages are found by position, never by OFFSET: a cursor holds the sort key of a page's edge row
 and the next page starts strictly after it. Rows inserted between two page loads therefore
@@ -13,10 +13,9 @@ import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, tuple_
+from sqlalchemy import ColumnElement, Select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.database import AnySession
@@ -84,86 +83,91 @@ def _parse(kind: type, text: str) -> Any:
     return number
 
 
+@dataclass(frozen=True, slots=True)
+class Order:
+    """A view's order: by ``columns`` (the last one unique), descending or ascending; with
+    ``runs``, the rows of each condition in turn, each run in that order.
+
+    Runs let one view read several index ranges one after another (the To do view: each kind
+    of work item in turn), each a range scan of an index ``(..., rest of the key)`` that stays
+    cheap at any depth, instead of one sort over every row of all of them. A cursor then also
+    holds the run its row is in.
+    """
+
+    columns: tuple[InstrumentedAttribute[Any], ...]
+    descending: bool = True
+    runs: tuple[ColumnElement[bool], ...] = ()
+
+    @property
+    def kinds(self) -> list[type]:
+        """The types of a cursor's values."""
+        return [int] * bool(self.runs) + [column.type.python_type for column in self.columns]
+
+
 def _past(
     session: AnySession,
     query: Select[Any],
-    columns: Sequence[InstrumentedAttribute[Any]],
-    leading: Sequence[Any] | None,
+    order: Order,
     bound: Key | None,
-    descending: bool,
+    forwards: bool,
     limit: int,
-) -> list[Any]:
-    """Up to ``limit`` rows of ``query`` strictly past ``bound`` (all rows if None), in the
-    order of ``columns``, descending or ascending.
-
-    With ``leading`` (every value the first column can hold, highest first), that column is read
-    one value at a time, each run with ``column = value``: the database then range-scans an
-    index ``(..., first, rest)`` on the rest of the key, so that a page stays cheap when a date
-    range or a cursor bounds the rest, instead of scanning past every row of the other runs.
-    """
-    if leading is None:
-        runs: list[tuple[Any, ...]] = [(None, columns, bound)]
+) -> list[tuple[Key, Any]]:
+    """Up to ``limit`` rows of ``query`` strictly past ``bound`` (from the start if None), each
+    with its key, in ``order`` (``forwards``) or in the reverse order."""
+    runs: list[tuple[int, ColumnElement[bool] | None]] = list(enumerate(order.runs)) or [(0, None)]
+    start, edge = (bound[0], bound[1:]) if bound is not None and order.runs else (0, bound)
+    if forwards:
+        runs = [run for run in runs if run[0] >= start]
     else:
-        head, rest = columns[0], columns[1:]
-        values = list(leading) if descending else list(reversed(leading))
-        if bound is not None:
-            values = values[values.index(bound[0]) :]
-        runs = [
-            (head == value, rest, bound[1:] if bound is not None and value == bound[0] else None)
-            for value in values
-        ]
-    rows: list[Any] = []
-    for condition, order, edge in runs:
+        runs = [run for run in reversed(runs) if run[0] <= start]
+    descending = order.descending == forwards
+    key = tuple_(*order.columns)
+    ordering = [column.desc() if descending else column for column in order.columns]
+    rows: list[tuple[Key, Any]] = []
+    for number, condition in runs:
         part = query if condition is None else query.where(condition)
-        if edge is not None:
-            key = tuple_(*order)
+        if edge is not None and (number == start or not order.runs):
             part = part.where(key < edge if descending else key > edge)
-        ordering = [column.desc() if descending else column for column in order]
-        rows += session.scalars(part.order_by(*ordering).limit(limit - len(rows)))
+        found = session.scalars(part.order_by(*ordering).limit(limit - len(rows)))
+        lead = (number,) if order.runs else ()
+        rows += [((*lead, *(getattr(row, c.key) for c in order.columns)), row) for row in found]
         if len(rows) >= limit:
             break
     return rows
 
 
-def newest_first(
+def paged(
     session: AnySession,
     query: Select[Any],
-    columns: Sequence[InstrumentedAttribute[Any]],
+    order: Order,
     *,
     after: str | None,
     before: str | None,
     size: int,
-    leading: Sequence[Any] | None = None,
 ) -> Page:
-    """The page of ``query`` after cursor ``after`` (or before ``before``; the first page if
-    neither), ordered by ``columns`` descending. ``columns`` must end with a unique column;
-    with ``leading``, the first column is read one of those values at a time (see ``_past``)."""
-    kinds = [column.type.python_type for column in columns]
-
-    def key_of(row: Any) -> Key:
-        return tuple(getattr(row, column.key) for column in columns)
+    """The page of ``query`` in ``order`` after cursor ``after`` (or before ``before``; the
+    first page if neither). A malformed cursor, or one of another view, reads as none."""
 
     def cursor_key(cursor: str | None) -> Key | None:
-        key = decode_cursor(cursor, kinds)
-        return None if key is None or (leading is not None and key[0] not in leading) else key
+        key = decode_cursor(cursor, order.kinds)
+        return None if key is None or (order.runs and key[0] >= len(order.runs)) else key
 
     before_key = cursor_key(before)
     after_key = None if before_key else cursor_key(after)
-    past = partial(_past, session, query, columns, leading)
     if before_key is not None:
-        rows = past(before_key, descending=False, limit=size + 1)
-        more_before = len(rows) > size
-        rows = rows[:size][::-1]
+        found = _past(session, query, order, before_key, forwards=False, limit=size + 1)
+        more_before = len(found) > size
+        found = found[:size][::-1]
         return Page(
-            rows,
-            next_cursor=encode_cursor(key_of(rows[-1])) if rows else None,
-            previous_cursor=encode_cursor(key_of(rows[0])) if rows and more_before else None,
+            [row for _, row in found],
+            next_cursor=encode_cursor(found[-1][0]) if found else None,
+            previous_cursor=encode_cursor(found[0][0]) if found and more_before else None,
         )
-    rows = past(after_key, descending=True, limit=size + 1)
-    more_after = len(rows) > size
-    rows = rows[:size]
+    found = _past(session, query, order, after_key, forwards=True, limit=size + 1)
+    more_after = len(found) > size
+    found = found[:size]
     return Page(
-        rows,
-        next_cursor=encode_cursor(key_of(rows[-1])) if rows and more_after else None,
-        previous_cursor=encode_cursor(key_of(rows[0])) if rows and after_key else None,
+        [row for _, row in found],
+        next_cursor=encode_cursor(found[-1][0]) if found and more_after else None,
+        previous_cursor=encode_cursor(found[0][0]) if found and after_key else None,
     )

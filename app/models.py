@@ -1,5 +1,6 @@
-"""Database models: questionnaire drafts and submissions, their follow-up (status changes,
-notes, clearance decisions), staff accounts, sessions and recovery codes, and the audit log."""
+"""Database models: questionnaire drafts and submissions, the terms staff find them by, their
+follow-up (status changes, contact attempts, assignments, notes, clearance decisions), staff
+accounts, sessions and recovery codes, and the audit log."""
 
 from __future__ import annotations
 
@@ -17,23 +18,21 @@ from sqlalchemy import (
     Text,
     event,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from app.codes import CLOSED_STATUSES, Role, Status
+from app.codes import AttemptResult, Channel, Role, SearchKind, Status
 from app.database import UTCDateTime, utcnow
+from app.dates import response_due_at
 from app.extensions import Model
 from app.screening.codes import Outcome
 from app.screening.questions_more import EMAIL_MAX, FULL_NAME_MAX, PHONE_MAX
+from app.search_terms import terms_for
+from app.worklist import Facts, work_of
 
 STAFF_NAME_MAX = 100
-# How urgently a submission that waits for someone needs them, by outcome: the staff queue pins
-# waiting submissions on top, most urgent first. 0: not waiting.
-ATTENTION_RANK: dict[str, int] = {
-    Outcome.EMERGENCY: 3,
-    Outcome.SEE_DOCTOR: 2,
-    Outcome.CLINICIAN_REVIEW: 1,
-}
+SEARCH_TERM_MAX = EMAIL_MAX
 
 
 def one_of(column: str, codes: type[StrEnum]) -> str:
@@ -42,20 +41,18 @@ def one_of(column: str, codes: type[StrEnum]) -> str:
     return f"{column} IN ({quoted})"
 
 
-def attention(outcome: str, is_safety_stop: bool, status: str, cleared: bool) -> int:
-    """How urgently a submission waits for someone: its ``ATTENTION_RANK`` while it waits, else 0.
+# The All view's filters that may come with an assignee, each with its own partial index.
+ASSIGNEE_FILTERS: tuple[tuple[str, ...], ...] = (
+    (),
+    ("outcome",),
+    ("status",),
+    ("outcome", "status"),
+)
 
-    A safety stop waits until someone moves it on from ``new``. A clinician review waits until a
-    clinician records a clearance decision (``cleared``), or the case is closed another way
-    (``CLOSED_STATUSES``).
-    """
-    if is_safety_stop:
-        waiting = status == Status.NEW
-    else:
-        waiting = (
-            outcome == Outcome.CLINICIAN_REVIEW and not cleared and status not in CLOSED_STATUSES
-        )
-    return ATTENTION_RANK.get(outcome, 0) if waiting else 0
+
+def _where(condition: str) -> dict[str, Any]:
+    """A partial index's condition, the same on both engines."""
+    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
 
 
 class Draft(Model):
@@ -81,25 +78,62 @@ class Submission(Model):
     __table_args__ = (
         CheckConstraint(one_of("outcome", Outcome), name="outcome"),
         CheckConstraint(one_of("status", Status), name="status"),
-        # The queue's order: most urgent first, then newest (keyset pagination on these
-        # columns), read one value of attention at a time (app.keyset), so that each filter and
-        # any combination of them, with or without a date range, is a range scan of one index.
-        Index("ix_submission_queue", "attention", "created_at", "id"),
-        Index("ix_submission_outcome_queue", "outcome", "attention", "created_at", "id"),
-        Index("ix_submission_status_queue", "status", "attention", "created_at", "id"),
+        # The queue's views (app.staff.queries), each a range scan of one index in its order
+        # (keyset pagination), at any depth and with any filter. All, newest first:
+        Index("ix_submission_newest", "created_at", "id"),
+        Index("ix_submission_outcome_newest", "outcome", "created_at", "id"),
+        Index("ix_submission_status_newest", "status", "created_at", "id"),
+        Index("ix_submission_outcome_status_newest", "outcome", "status", "created_at", "id"),
+        # The partial indexes hold only the rows of their view, so a new submission that is
+        # not in it costs no write there. Safety stops, newest first:
         Index(
-            "ix_submission_outcome_status_queue",
-            "outcome",
-            "status",
-            "attention",
+            "ix_submission_stops",
             "created_at",
             "id",
+            sqlite_where=text("is_safety_stop = 1"),  # as each engine writes "is true"
+            postgresql_where=text("is_safety_stop"),
+        ),
+        # To do, one kind of work item at a time, longest waiting first; and one person's:
+        Index("ix_submission_work", "work", "due_at", "id", **_where("work IS NOT NULL")),
+        Index(
+            "ix_submission_assignee_work",
+            "assignee_id",
+            "work",
+            "due_at",
+            "id",
+            **_where("assignee_id IS NOT NULL AND work IS NOT NULL"),
+        ),
+        # Follow-ups, soonest due first; and one person's:
+        Index(
+            "ix_submission_follow_up",
+            "follow_up_due",
+            "id",
+            **_where("follow_up_due IS NOT NULL"),
+        ),
+        Index(
+            "ix_submission_assignee_follow_up",
+            "assignee_id",
+            "follow_up_due",
+            "id",
+            **_where("assignee_id IS NOT NULL AND follow_up_due IS NOT NULL"),
+        ),
+        # All, assigned to one person, newest first, with each filter:
+        *(
+            Index(
+                f"ix_submission_assignee{''.join('_' + c for c in columns)}_newest",
+                "assignee_id",
+                *columns,
+                "created_at",
+                "id",
+                **_where("assignee_id IS NOT NULL"),
+            )
+            for columns in ASSIGNEE_FILTERS
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     locale: Mapped[str] = mapped_column(String(10))
     questionnaire_version: Mapped[str] = mapped_column(String(16))
     rules_version: Mapped[str] = mapped_column(String(16))
@@ -120,13 +154,71 @@ class Submission(Model):
     # sha256 of the browser's draft token: a resent final POST finds this row instead of
     # creating a second one.
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
-    # Pinned at the top of the staff queue, most urgent first, while it waits for someone:
-    # see ``attention()`` (kept up to date by app.staff.service.refresh_attention).
-    attention: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    # The follow-up, kept up to date by app.staff.service with each action, in the same
+    # transaction: the work item it is (an ``app.worklist.Work``, None when it is not one)
+    # and the moment its place in the To do view is reckoned from (``app.worklist.work_of``).
+    work: Mapped[int | None] = mapped_column(SmallInteger)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The next follow-up asked for by the last contact attempt, while the follow-up is open.
+    follow_up_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The staff member handling it, and who did the last follow-up action (what, by whom and
+    # when, for the queue's rows; codes of ``app.staff.service._acted``). Staff ids without a
+    # foreign key, like ``AuditEvent.staff_id``: accounts are disabled, never deleted, and on
+    # SQLite a column with a foreign key can be added to ``submission`` only by a batch copy,
+    # which the tables that refer to it refuse (migration 0007).
+    assignee_id: Mapped[int | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_action: Mapped[str | None] = mapped_column(String(40))
+    last_action_by: Mapped[int | None] = mapped_column()
+    last_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    @property
-    def needs_attention(self) -> bool:
-        return self.attention > 0
+    def place_in_work_list(self, *, cleared: bool) -> None:
+        """Set ``work`` and ``due_at`` from its follow-up (``app.worklist.work_of``);
+        ``cleared``: a clinician has recorded a clearance decision."""
+        self.work, self.due_at = work_of(
+            Facts(
+                outcome=self.outcome,
+                is_safety_stop=self.is_safety_stop,
+                status=self.status,
+                cleared=cleared,
+                attempts=self.attempts or 0,
+                follow_up_due=self.follow_up_due,
+                created_at=self.created_at,
+                response_due=response_due_at(self.created_at),
+            )
+        )
+
+
+class SearchTerm(Model):
+    """One word a submission can be found by (``app.staff.search``): a word of the patient's
+    name, their phone number's digits or their e-mail address, each folded to the form a
+    search compares (no case, no accents, no punctuation).
+
+    The primary key is the search's index: a prefix of a term is a range of it. On PostgreSQL
+    the term compares byte by byte (collation "C", as SQLite's default), so that a prefix's
+    range is the same on both engines.
+    """
+
+    __table_args__ = (
+        CheckConstraint(one_of("kind", SearchKind), name="kind"),
+        Index("ix_search_term_submission", "submission_id", "kind", "term"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(1), primary_key=True)  # a ``SearchKind``
+    term: Mapped[str] = mapped_column(
+        String(SEARCH_TERM_MAX).with_variant(String(SEARCH_TERM_MAX, collation="C"), "postgresql"),
+        primary_key=True,
+    )
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), primary_key=True)
+
+
+def search_terms_of(submission: Submission) -> list[SearchTerm]:
+    """The rows that let staff find ``submission`` by its patient's name, phone or e-mail."""
+    terms = terms_for(submission.full_name, submission.phone, submission.email, SEARCH_TERM_MAX)
+    return [
+        SearchTerm(kind=kind, term=term, submission_id=submission.id)
+        for kind, term in sorted(terms)
+    ]
 
 
 class StaffUser(Model):
@@ -217,6 +309,34 @@ class Clearance(Model):
     form_key: Mapped[str | None] = mapped_column(String(32), unique=True)  # as Note.form_key
 
 
+class ContactAttempt(Model):
+    """One try to reach the patient, what came of it, and the next follow-up it asked for."""
+
+    __table_args__ = (
+        CheckConstraint(one_of("channel", Channel), name="channel"),
+        CheckConstraint(one_of("result", AttemptResult), name="result"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    channel: Mapped[str] = mapped_column(String(10))
+    result: Mapped[str] = mapped_column(String(20))
+    follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    form_key: Mapped[str | None] = mapped_column(String(32), unique=True)  # as Note.form_key
+
+
+class Assignment(Model):
+    """A submission given to a staff member (``assignee_id``), or given back (None), by whom."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class AuditEvent(Model):
     """One append-only line of the audit log: who did what to which record, when and whence.
 
@@ -246,8 +366,11 @@ class AuditLogIsAppendOnly(RuntimeError):
     """Raised when code tries to change or delete a record that is append-only."""
 
 
+APPEND_ONLY = (AuditEvent, Note, StatusChange, Clearance, ContactAttempt, Assignment)
+
+
 @event.listens_for(Session, "before_flush")
 def _refuse_audit_changes(session: Session, _context: Any, _instances: Any) -> None:
     for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, AuditEvent | Note | StatusChange | Clearance):
+        if isinstance(obj, APPEND_ONLY):
             raise AuditLogIsAppendOnly(f"{type(obj).__name__} records are never changed or deleted")

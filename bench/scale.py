@@ -1,5 +1,5 @@
-"""The staff workspace at scale: queue pages, find, submission page and CSV export against the
-QUALITY.md targets, at growing numbers of submissions.
+"""The staff workspace at scale: the queue's views, search, the submission page and the CSV
+export against the QUALITY.md targets, at growing numbers of submissions.
 
     .venv/bin/python -m bench.scale --database sqlite --sizes 10000,100000,1000000
     .venv/bin/python -m bench.scale --database postgresql --sizes 10000,100000,1000000
@@ -7,22 +7,28 @@ QUALITY.md targets, at growing numbers of submissions.
 A fresh database (a SQLite file in a temporary folder, or a new PostgreSQL database on the
 local server) is migrated with the Alembic revisions, so the real indexes are measured, and
 grown to each size with ``bench.seed``. Every request runs in this process through the Flask
-test client as a signed-in clinician: its time is the app's whole work. A page passes when its
-median is under 50 ms (the worst run is shown beside it). Each export runs in a fresh process
-(``bench.scale_export``) for its memory high-water mark. The plans of the queue's queries are
-printed at the largest size. Exits non-zero when a target is missed at 1,000,000 or more.
+test client as a signed-in clinician: its time is the app's whole work. Every view (To do,
+Follow-ups, Safety stops, All with each filter; the clinician's own where a view has them) is
+measured at its first, middle and last page and the page before its last row; every search
+(surnames common and rare, the first letters of a name, whole names, a phone number, an
+e-mail address, a reference) once (``bench.scale_views``). Each passes when its median is
+under 50 ms (the worst run is shown beside it). Each export runs in a fresh process
+(``bench.scale_export``) for its memory high-water mark. The plans of the views' middle pages
+and of the searches are printed at the largest size. Exits non-zero when a target is missed at
+1,000,000 or more.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import subprocess
 import sys
 from contextlib import ExitStack
-from datetime import date, datetime, timedelta
-from urllib.parse import urlencode
+from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -30,8 +36,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 
 from app.extensions import db
-from app.staff.queries import QueueFilter
-from bench import scale_app
+from bench import scale_app, scale_views
 from bench.seed import seed
 from bench.server import fresh_database
 
@@ -39,29 +44,7 @@ QUEUE_MS = 50.0
 EXPORT_ROWS_PER_S = 50_000
 EXPORT_GROWTH_MB = 50.0
 TARGET_SIZE = 1_000_000  # misses at or above this size fail the run
-PAGE_SIZE = 25  # config STAFF_PAGE_SIZE
-
-
-def queue_filters(today: date) -> list[tuple[str, dict[str, str]]]:
-    """The filters measured: none, a rare and a common value of each, date ranges, and all
-    three at once."""
-
-    def day(days_ago: int) -> str:
-        return (today - timedelta(days=days_ago)).isoformat()
-
-    return [
-        ("no filter", {}),
-        ("outcome=emergency", {"outcome": "emergency"}),
-        ("outcome=clinician_review", {"outcome": "clinician_review"}),
-        ("status=new", {"status": "new"}),
-        ("status=booked", {"status": "booked"}),
-        ("dates: a month, a year ago", {"from": day(395), "to": day(365)}),
-        ("dates: the last week", {"from": day(6), "to": day(0)}),
-        (
-            "outcome+status+dates",
-            {"outcome": "suggest_consult", "status": "contacted", "from": day(450), "to": day(360)},
-        ),
-    ]
+_LOADED_COLUMNS = re.compile(r"^SELECT (\w+)\.\w+(?:, \1\.\w+){8,} FROM")
 
 
 class Report:
@@ -74,39 +57,35 @@ class Report:
     def add(self, what: str, figure: str, passed: bool | None) -> None:
         verdict = "" if passed is None else ("PASS" if passed else "FAIL")
         self.failed += passed is False
-        self.lines.append(f"  {what:<62} {figure:>30}  {verdict}")
+        self.lines.append(f"  {what:<72} {figure:>30}  {verdict}")
 
 
-def page_urls(app: Flask, args: dict[str, str]) -> tuple[int, dict[str, str | None]]:
-    """The first, middle and last page of a filter, and the page before its last row."""
-    filters = QueueFilter.from_args(args)
-    count = scale_app.matching(app, filters)
-    last_start = ((count - 1) // PAGE_SIZE) * PAGE_SIZE
-    cursors = {
-        "first": "",
-        "middle": scale_app.cursor_at(app, filters, count // 2 - 1) if count > 2 else None,
-        "last": scale_app.cursor_at(app, filters, last_start - 1) if last_start else None,
-        "before the last row": scale_app.cursor_at(app, filters, count - 1) if count else None,
-    }
-    urls: dict[str, str | None] = {}
-    for page, cursor in cursors.items():
-        if cursor is None:
-            urls[page] = None
-            continue
-        extra = {"before": cursor} if page.startswith("before") else {"after": cursor}
-        urls[page] = "/staff/?" + urlencode({**args, **(extra if cursor else {})})
-    return count, urls
+def _plans(app: Flask, client: FlaskClient, title: str, request: dict[str, Any]) -> list[str]:
+    """The plans of the queries one request runs (``request``: ``client.open``'s arguments)."""
+    with app.app_context():
+        engine = db.engine
+    with scale_app.captured_queries(engine) as seen:
+        client.open(**request)
+    lines = [f"--- {title}"]
+    for statement, parameters in seen:
+        # The columns a page loads say nothing of its plan: "submission.*" stands for them.
+        lines.append(_LOADED_COLUMNS.sub(r"SELECT \1.* FROM", " ".join(statement.split()), count=1))
+        lines.append(f"parameters: {parameters}")
+        lines.append(scale_app.explain(app, statement, parameters))
+    return lines
 
 
-def measure_queue(
+def measure_views(
     app: Flask, client: FlaskClient, report: Report, runs: int, plans: list[str] | None
 ) -> None:
-    """Every page of every filter; the middle page's query plans when ``plans`` is given."""
+    """Every page of every view and filter; the middle page's query plans when ``plans`` is
+    given (the page and the counts on the tabs)."""
     zone = ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
-    for name, args in queue_filters(datetime.now(zone).date()):
-        count, urls = page_urls(app, args)
+    me = scale_app.clinician_id(app)
+    for case in scale_views.view_cases(datetime.now(zone).date()):
+        count, urls = scale_views.page_urls(app, case, me)
         for page, url in urls.items():
-            label = f"queue, {name} ({count:,}), {page}"
+            label = f"{case.name} ({count:,}), {page}"
             if url is None:
                 report.add(label, "(no such page)", None)
                 continue
@@ -114,25 +93,35 @@ def measure_queue(
             figure = f"{timing.median:8.1f} ms (max {timing.worst:7.1f})"
             report.add(label, figure, timing.median < QUEUE_MS)
         if plans is not None:
-            url = urls["middle"] or urls["first"] or "/staff/"
-            with app.app_context():
-                engine = db.engine
-            with scale_app.captured_queries(engine) as seen:
-                client.get(url)
-            plans.append(f"--- {name}: {url}")
-            for statement, parameters in seen:
-                plans.append(" ".join(statement.split()))
-                plans.append(f"parameters: {parameters}")
-                plans.append(scale_app.explain(app, statement, parameters))
+            url = urls["middle"] or urls["first"] or case.path
+            plans += _plans(app, client, f"{case.name}: {url}", {"path": url})
+
+
+def measure_search(
+    app: Flask, client: FlaskClient, report: Report, runs: int, plans: list[str] | None
+) -> None:
+    """Every search (``bench.scale_views.search_cases``): POST /staff/find, each a page of
+    matches or a redirect; their query plans when ``plans`` is given."""
+    token = scale_app.csrf_token(client)
+    for case in scale_views.search_cases(app):
+        data = {"query": case.typed, "csrf_token": token}
+        timing = scale_app.time_request(
+            client, "POST", "/staff/find", runs, expected=case.expected, data=data
+        )
+        label = f"search, {case.name} ({scale_views.found(app, case)} found)"
+        figure = f"{timing.median:8.1f} ms (max {timing.worst:7.1f})"
+        report.add(label, figure, timing.median < QUEUE_MS)
+        if plans is not None:
+            request = {"path": "/staff/find", "method": "POST", "data": data}
+            plans += _plans(app, client, f"search, {case.name}: {case.typed!r}", request)
 
 
 def measure_find(app: Flask, client: FlaskClient, report: Report, size: int, runs: int) -> None:
     """Find by reference (POST, then the page it leads to) and the submission page."""
     reference = scale_app.reference_at(app, size // 2)
     token = scale_app.csrf_token(client)
-    found = scale_app.time_request(
-        client, "POST", "/staff/find", runs, data={"reference": reference, "csrf_token": token}
-    )
+    data = {"query": reference, "csrf_token": token}
+    found = scale_app.time_request(client, "POST", "/staff/find", runs, data=data)
     page = scale_app.time_request(client, "GET", f"/staff/submissions/{reference}", runs)
     total = found.median + page.median
     report.add("find by reference (POST /staff/find)", f"{found.median:8.1f} ms", None)
@@ -184,13 +173,18 @@ def run(kind: str, sizes: list[int], runs: int, export_runs: int) -> int:
             print(f"\n== {kind}, {size:,} submissions (seeded at {rate:,.0f} rows/s)", flush=True)
             report = Report()
             plans: list[str] | None = [] if size == sizes[-1] else None
-            measure_queue(app, client, report, runs, plans)
+            measure_views(app, client, report, runs, plans)
+            search_plans: list[str] | None = [] if plans is not None else None
+            measure_search(app, client, report, runs, search_plans)
             measure_find(app, client, report, size, runs)
             measure_export(url, report, size, export_runs)
             print("\n".join(report.lines), flush=True)
             if plans:
-                print(f"\n== {kind}, {size:,}: plans of the queue's queries (middle pages)")
+                print(f"\n== {kind}, {size:,}: plans of the views' queries (middle pages)")
                 print("\n".join(plans), flush=True)
+            if search_plans:
+                print(f"\n== {kind}, {size:,}: plans of the searches' queries")
+                print("\n".join(search_plans), flush=True)
             if size >= TARGET_SIZE:
                 failures += report.failed
         with app.app_context():

@@ -1,5 +1,5 @@
 """The app under the scale benchmark: a migrated database, a signed-in clinician, timed requests,
-cursors at any depth of the queue, and the plans of the queries a request ran.
+and the plans of the queries a request ran (the views' pages and cursors: ``bench.scale_views``).
 
 Requests go through the Flask test client in this process, so a request's time is the app's
 whole work (guard, session row, query, audit record and commit, template) without a network.
@@ -28,13 +28,11 @@ from app.auth import sessions as staff_sessions
 from app.auth.passwords import hash_password
 from app.codes import Role, Stage
 from app.extensions import db
-from app.keyset import encode_cursor
 from app.models import StaffUser, Submission
-from app.staff.queries import QUEUE_ORDER, QueueFilter
+from bench.seed import CLINICIAN_EMAIL
 from config import TestConfig
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-CLINICIAN_EMAIL = "bench.clinician@clinic.example"
 _CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
@@ -51,7 +49,8 @@ def migrate(app: Flask) -> None:
 
 
 def signed_in_client(app: Flask) -> FlaskClient:
-    """A test client holding a full session of a clinician, started by the app's own sign-in
+    """A test client holding a full session of the bench's clinician (``bench.seed``'s first
+    staff member, created here if the seeding has not yet), started by the app's own sign-in
     code (``app.auth.sessions.start``), so every request goes through the real guard."""
     with app.test_request_context():
         user = db.session.scalar(select(StaffUser).where(StaffUser.email == CLINICIAN_EMAIL))
@@ -83,9 +82,26 @@ class Timing:
     runs: int
 
 
-def time_request(client: FlaskClient, method: str, url: str, runs: int, **kwargs: Any) -> Timing:
-    """Time ``runs`` requests after one warm-up (fewer when a request takes over a second)."""
-    expected = 302 if method == "POST" else 200
+def clinician_id(app: Flask) -> int:
+    """The staff id of the signed-in clinician (the "me" of the views' assignee filter)."""
+    with app.app_context():
+        return db.session.scalars(
+            select(StaffUser.id).where(StaffUser.email == CLINICIAN_EMAIL)
+        ).one()
+
+
+def time_request(
+    client: FlaskClient,
+    method: str,
+    url: str,
+    runs: int,
+    *,
+    expected: int | None = None,
+    **kwargs: Any,
+) -> Timing:
+    """Time ``runs`` requests after one warm-up (fewer when a request takes over a second);
+    each must answer ``expected`` (default: 302 to a POST, else 200)."""
+    expected = expected or (302 if method == "POST" else 200)
 
     def once() -> float:
         started = time.perf_counter()
@@ -111,26 +127,6 @@ def csrf_token(client: FlaskClient) -> str:
     return match.group(1)
 
 
-def matching(app: Flask, filters: QueueFilter) -> int:
-    """How many submissions ``filters`` lets through."""
-    from sqlalchemy import func
-
-    with app.app_context():
-        query = filters.apply(select(func.count()).select_from(Submission))
-        return db.session.scalar(query) or 0
-
-
-def cursor_at(app: Flask, filters: QueueFilter, position: int) -> str | None:
-    """The cursor of the row at ``position`` (from 0) in the filtered queue's order, as the
-    "Next page" link of the page ending at that row carries it."""
-    with app.app_context():
-        query = filters.apply(select(*QUEUE_ORDER))
-        order = [column.desc() for column in QUEUE_ORDER]
-        row = db.session.execute(query.order_by(*order).offset(position).limit(1)).first()
-        db.session.rollback()
-        return encode_cursor(tuple(row)) if row else None
-
-
 def reference_at(app: Flask, position: int) -> str:
     """The reference of the ``position``-th submission by id."""
     with app.app_context():
@@ -140,13 +136,16 @@ def reference_at(app: Flask, position: int) -> str:
 
 @contextmanager
 def captured_queries(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
-    """The queue queries (SELECTs from ``submission`` with an ORDER BY) run meanwhile, with
-    their parameters, as the driver received them."""
+    """The queries of the queue and of search (SELECTs from ``submission`` or ``search_term``:
+    a page, the counts on the tabs, the matches) run meanwhile, with their parameters, as the
+    driver received them."""
     seen: list[tuple[str, Any]] = []
 
     def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         text = statement.lower()
-        if text.lstrip().startswith("select") and "from submission" in text and "order by" in text:
+        if text.lstrip().startswith("select") and (
+            "from submission" in text or "from search_term" in text
+        ):
             seen.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", capture)

@@ -10,7 +10,7 @@ from flask import Flask
 
 from app.database import utcnow
 from app.extensions import db
-from app.models import Submission
+from app.models import Submission, search_terms_of
 from app.references import new_reference
 
 ANSWERS: dict[str, Any] = {
@@ -23,8 +23,12 @@ ANSWERS: dict[str, Any] = {
 }
 
 
-def make_submission(app: Flask, *, minutes_ago: float = 0, **overrides: Any) -> Submission:
-    """Store a submission (by default a recent ``suggest_consult``) and return it detached."""
+def make_submission(
+    app: Flask, *, minutes_ago: float = 0, cleared: bool = False, **overrides: Any
+) -> Submission:
+    """Store a submission (by default a recent ``suggest_consult``), with its search terms and
+    its place in the work list (``cleared``: as if a clinician had decided; ``work=`` to set
+    it by hand), and return it detached."""
     values: dict[str, Any] = {
         "reference": new_reference(),
         "created_at": utcnow() - timedelta(minutes=minutes_ago),
@@ -44,12 +48,15 @@ def make_submission(app: Flask, *, minutes_ago: float = 0, **overrides: Any) -> 
         "status": "new",
         "is_safety_stop": False,
         "idempotency_key": secrets.token_hex(32),
-        "attention": 0,
     }
     values.update(overrides)
     with app.app_context():
         submission = Submission(**values)
+        if "work" not in overrides:  # its place in the work list, as the app would set it
+            submission.place_in_work_list(cleared=cleared)
         db.session.add(submission)
+        db.session.flush()
+        db.session.add_all(search_terms_of(submission))
         db.session.commit()
         db.session.refresh(submission)
         db.session.expunge(submission)

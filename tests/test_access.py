@@ -18,6 +18,11 @@ PATIENT_DATA = {"front_desk", "clinician"}
 ADMIN = {"admin"}
 EXPECTED_ROLES: dict[str, set[str]] = {
     "staff.queue": PATIENT_DATA,
+    "staff.queue_follow_ups": PATIENT_DATA,
+    "staff.queue_stops": PATIENT_DATA,
+    "staff.queue_all": PATIENT_DATA,
+    "staff.add_attempt": PATIENT_DATA,
+    "staff.assign": PATIENT_DATA,
     "staff.find": PATIENT_DATA,
     "staff.submission": PATIENT_DATA,
     "staff.change_status": PATIENT_DATA,

@@ -89,9 +89,12 @@ def test_patient_journey_and_staff_review_log_ids_but_nothing_private(
     sign_in(desk, app, staff)
     queue = desk.get("/staff/")
     url = f"/staff/submissions/{reference}"
-    found = desk.post(
-        "/staff/find", data={"reference": reference, "csrf_token": csrf_token(desk.get("/staff/"))}
-    )
+    token = csrf_token(desk.get("/staff/"))
+    found = desk.post("/staff/find", data={"query": reference, "csrf_token": token})
+    for typed in ("zebulon quarter", "(613) 555-0177", "ZQ@example.org"):  # searches: 200
+        searched = desk.post("/staff/find", data={"query": typed, "csrf_token": token})
+        assert searched.status_code == 200
+        assert f'data-reference="{reference}"' in searched.text
     page = desk.get(url)
     note = desk.post(
         f"{url}/notes", data={**hidden_fields(desk.get(url), f"{url}/notes"), "body": NOTE}

@@ -25,16 +25,25 @@ from app.maintenance import (
     sqlite_file,
     submission_children,
 )
-from app.models import AuditEvent, Clearance, Draft, Note, StatusChange, Submission
+from app.models import (
+    Assignment,
+    AuditEvent,
+    Clearance,
+    ContactAttempt,
+    Draft,
+    Note,
+    StatusChange,
+    Submission,
+)
 from tests.builders import make_submission
 from tests.conftest import Clock, make_staff
 
 MIN_INSERTS = 200
 INSERT = (
     "INSERT INTO submission (reference, created_at, locale, questionnaire_version, rules_version,"
-    " outcome, reasons, answers, status, is_safety_stop, idempotency_key, attention)"
+    " outcome, reasons, answers, status, is_safety_stop, idempotency_key)"
     " VALUES (?, '2026-01-01 00:00:00.000000', 'en', '2026.1', '2026.1', 'suggest_consult',"
-    " '[]', '{}', 'new', 0, ?, 0)"
+    " '[]', '{}', 'new', 0, ?)"
 )
 
 
@@ -194,13 +203,16 @@ def _add(app: Flask, *rows: object) -> None:
 
 
 def _attach_history(app: Flask, submission_id: int, staff_id: int) -> None:
-    """A note, a status change and a clearance on the submission."""
+    """A note, a status change, a clearance, a contact attempt and an assignment on the
+    submission."""
     ids = {"submission_id": submission_id, "staff_id": staff_id}
     _add(
         app,
         Note(**ids, body="private note text"),
         StatusChange(**ids, from_status="new", to_status="contacted"),
         Clearance(**ids, cleared=True, reason="fine"),
+        ContactAttempt(**ids, channel="phone", result="reached"),
+        Assignment(**ids, assignee_id=staff_id),
     )
 
 
@@ -232,7 +244,15 @@ def _remaining(app: Flask) -> dict[str, object]:
     with app.app_context():
         count = {
             model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (Note, StatusChange, Clearance, Draft, AuditEvent)
+            for model in (
+                Note,
+                StatusChange,
+                Clearance,
+                ContactAttempt,
+                Assignment,
+                Draft,
+                AuditEvent,
+            )
         }
         return {"ids": sorted(db.session.scalars(select(Submission.id))), **count}
 
@@ -252,11 +272,15 @@ def test_purge_deletes_old_submissions_with_their_history_and_expired_drafts(
     result = runner.invoke(purge_command, ["--older-than", "30"])
     assert result.exit_code == 0, result.output
     assert "Deleted 2 submissions" in result.output
-    assert all(f"{kind}s: 1" in result.output for kind in ("note", "status change", "clearance"))
+    kinds = ("note", "status change", "clearance", "contact attempt", "assignment")
+    assert all(f"{kind}s: 1" in result.output for kind in kinds)
+    # Each "Jordan Patient" with a phone and an e-mail is found by four terms.
+    assert "search terms: 8" in result.output
     assert "2 expired drafts" in result.output
     left = _remaining(app)
     assert left["ids"] == sorted(history["recent"])
-    assert (left["note"], left["status_change"], left["clearance"], left["draft"]) == (1, 1, 1, 1)
+    kept = ("note", "status_change", "clearance", "contact_attempt", "assignment", "draft")
+    assert [left[table] for table in kept] == [1, 1, 1, 1, 1, 1]
     assert left["audit_event"] == 2  # the old audit record stays, and the purge's own is added
     (purge,) = _purges(app)
     assert purge.actor_type == "system"
@@ -265,7 +289,16 @@ def test_purge_deletes_old_submissions_with_their_history_and_expired_drafts(
         "cutoff": (clock() - timedelta(days=30)).isoformat(timespec="seconds")[:-6] + "Z",
         "older_than_days": 30,
         "period_source": "option",
-        "counts": {"submission": 2, "note": 1, "status_change": 1, "clearance": 1, "draft": 2},
+        "counts": {
+            "submission": 2,
+            "search_term": 8,
+            "note": 1,
+            "status_change": 1,
+            "clearance": 1,
+            "contact_attempt": 1,
+            "assignment": 1,
+            "draft": 2,
+        },
         "submission_ids": sorted(history["old"]),
         "ids_truncated": False,
     }
@@ -281,7 +314,10 @@ def test_dry_run_reports_but_deletes_nothing_and_is_not_audited(
     result = runner.invoke(purge_command, ["--older-than", "30", "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "Would delete 2 submissions" in result.output
-    assert all(f"{kind}s: 1" in result.output for kind in ("note", "status change", "clearance"))
+    kinds = ("note", "status change", "clearance", "contact attempt", "assignment")
+    assert all(f"{kind}s: 1" in result.output for kind in kinds)
+    # Each "Jordan Patient" with a phone and an e-mail is found by four terms.
+    assert "search terms: 8" in result.output
     assert "2 expired drafts" in result.output
     assert _remaining(app) == before
     assert _purges(app) == []

@@ -113,7 +113,7 @@ def test_queue_order_is_back_filled_for_existing_submissions(empty_app: Flask) -
         }
         db.session.rollback()  # the read's transaction, before the migration takes the lock
         # 0005: each pinned one takes its outcome's rank, the others 0.
-        upgrade(directory=str(MIGRATIONS))
+        upgrade(directory=str(MIGRATIONS), revision="0005")
         ranks = dict(db.session.execute(text("SELECT reference, attention FROM submission")).all())
     assert ranks == {
         "IMS-AAAA-AAAA": 3,
@@ -203,3 +203,97 @@ def test_check_constraints_allow_exactly_the_codes(
     assert column in condition
     allowed = set(re.findall(r"'([a-z_]+)'", condition))
     assert allowed == {code.value for code in CHECKED_CODES[table, column]}
+
+
+def test_work_list_and_search_terms_are_back_filled(empty_app: Flask) -> None:
+    """0007: each existing submission's place in the work list, from its status, outcome and
+    whether a clinician decided, and the terms it is found by; the downgrade brings back the
+    old pins."""
+    from sqlalchemy import text
+
+    from app.dates import response_due_at
+    from app.worklist import Work
+
+    received = "2026-11-27 15:00:00"  # a Friday, 10:00 in Ottawa: due Monday 10:00
+    with empty_app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="0006")
+        insert = text(
+            "INSERT INTO submission (id, reference, created_at, locale, questionnaire_version, "
+            "rules_version, outcome, reasons, answers, status, is_safety_stop, idempotency_key, "
+            "full_name, phone, email) VALUES (:id, :ref, :at, 'en', '2026.1', '2026.1', "
+            ":outcome, '[]', '{}', :status, :stop, :ref, :name, :phone, :email)"
+        )
+        rows = [
+            (1, "suggest_consult", "new", False, "Élise Côté", "+1 613 555 0101", "E@X.test"),
+            (2, "clinician_review", "new", False, "Sam Roy", None, "sam@x.test"),
+            (3, "clinician_review", "contacted", False, "Ana Li", "613-555-0103", None),
+            (4, "emergency", "new", True, None, None, None),
+            (5, "suggest_consult", "booked", False, "Bo Chen", "613-555-0105", None),
+        ]
+        for id_, outcome, status, stop, name, phone, email in rows:
+            db.session.execute(
+                insert,
+                {
+                    "id": id_,
+                    "ref": f"IMS-AAAA-AAA{id_ + 1}",
+                    "at": received,
+                    "outcome": outcome,
+                    "status": status,
+                    "stop": stop,
+                    "name": name,
+                    "phone": phone,
+                    "email": email,
+                },
+            )
+        db.session.execute(
+            text(
+                "INSERT INTO staff_user (id, email, name, role, password_hash, is_active, "
+                "failed_logins, created_at, must_change_password) VALUES (1, 'c@x.test', 'C', "
+                "'clinician', 'x', true, 0, '2026-01-01 00:00:00', false)"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO clearance (submission_id, staff_id, cleared, reason, at) VALUES "
+                "(3, 1, true, 'Fine', '2026-11-28 00:00:00')"
+            )
+        )
+        db.session.commit()
+        upgrade(directory=str(MIGRATIONS), revision="0007")
+        places = {
+            row[0]: (row[1], row[2])
+            for row in db.session.execute(text("SELECT id, work, due_at FROM submission"))
+        }
+        terms = set(db.session.execute(text("SELECT submission_id, kind, term FROM search_term")))
+        from datetime import UTC, datetime
+
+        moment = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+        due = response_due_at(moment)
+        db.session.rollback()
+        downgrade(directory=str(MIGRATIONS), revision="0006")
+        pins = dict(db.session.execute(text("SELECT id, attention FROM submission")).all())
+    assert due == datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+    assert {k: v[0] for k, v in places.items()} == {
+        1: Work.NEW,
+        2: Work.REVIEW,
+        3: Work.OPEN,  # a clinician decided, and someone has been in touch
+        4: None,  # a safety stop is never a work item
+        5: None,  # closed
+    }
+    assert str(places[1][1]).startswith("2026-11-30 15:00")
+    assert terms == {
+        (1, "n", "elise"),
+        (1, "n", "cote"),
+        (1, "p", "6135550101"),
+        (1, "e", "e@x.test"),
+        (2, "n", "sam"),
+        (2, "n", "roy"),
+        (2, "e", "sam@x.test"),
+        (3, "n", "ana"),
+        (3, "n", "li"),
+        (3, "p", "6135550103"),
+        (5, "n", "bo"),
+        (5, "n", "chen"),
+        (5, "p", "6135550105"),
+    }
+    assert pins == {1: 0, 2: 1, 3: 0, 4: 3, 5: 0}

@@ -60,8 +60,8 @@ def test_queue_outcomes_read_apart(
     app: Flask, lang: str, not_indicated: str, review: str, any_outcome: str
 ) -> None:
     make_submission(app, outcome="not_indicated")
-    make_submission(app, outcome="clinician_review", attention=1)
-    html = unescape(staff_browser(app, "front_desk", lang).get("/staff/").text)
+    make_submission(app, outcome="clinician_review")
+    html = unescape(staff_browser(app, "front_desk", lang).get("/staff/all").text)
     assert f'<span class="tag outcome-not_indicated">{not_indicated}</span>' in html
     assert f'<span class="tag outcome-clinician_review">{review}</span>' in html
     assert option(html, "outcome", "not_indicated") == not_indicated

@@ -17,7 +17,7 @@ from app.auth import sessions
 from app.codes import Actor
 from app.database import AnySession
 from app.dates import day_end, day_start, parse_day
-from app.keyset import Page, newest_first
+from app.keyset import Order, Page, paged
 from app.models import AuditEvent, StaffSession, StaffUser
 
 
@@ -101,7 +101,7 @@ class AuditFilter:
         return query
 
 
-LOG_ORDER = (AuditEvent.at, AuditEvent.id)
+LOG_ORDER = Order((AuditEvent.at, AuditEvent.id))  # newest first
 
 
 def audit_page(
@@ -109,4 +109,4 @@ def audit_page(
 ) -> Page:
     """The page after ``after`` (or before ``before``; the newest page if neither)."""
     query = filters.apply(select(AuditEvent))
-    return newest_first(session, query, LOG_ORDER, after=after, before=before, size=size)
+    return paged(session, query, LOG_ORDER, after=after, before=before, size=size)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app.codes import Actor, Status
 from app.database import add_unless_taken, read_value, utcnow
 from app.extensions import db
-from app.models import AuditEvent, Draft, Submission, attention
+from app.models import AuditEvent, Draft, Submission, search_terms_of
 from app.references import new_reference
 from app.screening.codes import SAFETY_STOP_OUTCOMES, StepId
 from app.screening.questions import (
@@ -198,6 +198,7 @@ def _store(draft: Draft, stop: bool) -> Submission:
     submission = _submission_from(draft, stop)
     db.session.add(submission)
     db.session.flush()
+    db.session.add_all(search_terms_of(submission))
     db.session.add(
         AuditEvent(
             actor_type=Actor.PATIENT, action="submission.create", submission_id=submission.id
@@ -225,8 +226,6 @@ def _submission_from(draft: Draft, stop: bool) -> Submission:
         status=Status.NEW,
         is_safety_stop=stop,
         idempotency_key=draft.token_hash,
-        # Pinned in the staff queue until handled (app.staff.service.refresh_attention).
-        attention=attention(decision.outcome, stop, Status.NEW, cleared=False),
     )
     if not stop:
         submission.full_name = answers["full_name"]
@@ -237,6 +236,9 @@ def _submission_from(draft: Draft, stop: bool) -> Submission:
         submission.consent_version = CONSENT_VERSION
         submission.consent_locale = draft.consent_locale
         submission.consented_at = draft.consented_at
+    # Its place in the staff's work list (app.staff.service.refresh_work keeps it up to date).
+    submission.created_at = utcnow()
+    submission.place_in_work_list(cleared=False)
     return submission
 
 

@@ -11,7 +11,7 @@ versions and times the app wrote, none of which can begin with a formula charact
 The view streams it, after recording the export in the audit log::
 
     Response(
-        stream_with_context(csv_lines(db.session, filters)),
+        stream_with_context(csv_lines(db.session, filters, me=g.staff_user.id)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{export_filename(now)}"'},
     )
@@ -145,16 +145,19 @@ class Sent:
     oldest: str | None = None
 
 
-def csv_lines(session: AnySession, filters: QueueFilter, sent: Sent | None = None) -> Iterator[str]:
+def csv_lines(
+    session: AnySession, filters: QueueFilter, me: int, sent: Sent | None = None
+) -> Iterator[str]:
     """The export as text chunks: a BOM, the header, then rows newest first, a batch at a time.
 
     Rows are fetched ``FETCH_ROWS`` at a time and written through one small reusable buffer,
-    so memory stays flat however many submissions match. ``sent``, if given, follows what each
-    chunk handed out. Needs an app context (the filter's dates are the clinic's days).
+    so memory stays flat however many submissions match. ``me``: the staff member exporting
+    (for the "assigned to me" filter). ``sent``, if given, follows what each chunk handed
+    out. Needs an app context (the filter's dates are the clinic's days).
     """
     begin_read_only(session)  # a snapshot: patients and staff keep writing meanwhile
     dialect = session.get_bind().dialect.name
-    query = filters.apply(select(*_selected(dialect))).order_by(
+    query = filters.apply(select(*_selected(dialect)), me).order_by(
         Submission.created_at.desc(), Submission.id.desc()
     )
     buffer = io.StringIO()

@@ -1,21 +1,43 @@
-"""What the submission page shows: answers in the patient's language, reasons, history."""
+"""What the submission page shows: answers in the patient's language, reasons, history (with
+the names of the staff it mentions), and the follow-up forms."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import session, url_for
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
+from app.database import utcnow
 from app.extensions import db
-from app.models import Clearance, Note, StaffUser, StatusChange, Submission
+from app.models import (
+    Assignment,
+    Clearance,
+    ContactAttempt,
+    Note,
+    StaffUser,
+    StatusChange,
+    Submission,
+)
 from app.screening.codes import StepId
 from app.screening.presenters import answer_rows
 from app.screening.rule_texts import RULE_TEXTS
 from app.screening.rules import RULES_BY_ID
-from app.staff.forms import ClearanceForm, NoteForm, StatusForm
+from app.staff.forms import AssignForm, AttemptForm, ClearanceForm, NoteForm, StatusForm
+from app.staff.rows import due_of
+
+# The last queue page a staff member looked at: "Back to the queue" returns to it.
+LAST_QUEUE_PAGE = "staff_queue_page"
+
+
+def back_to_queue() -> str:
+    """The queue page last seen (its view, filters and page), or To do."""
+    last = session.get(LAST_QUEUE_PAGE)
+    return last if isinstance(last, str) and last.startswith("/staff/") else url_for("staff.queue")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,39 +86,57 @@ class Event:
 
     at: datetime
     staff: str
-    kind: str  # status, note or clearance
+    kind: str  # status, note, clearance, attempt or assignment
     item: Any
 
 
-def history(submission: Submission) -> list[Event]:
-    """Status changes, notes and clearance decisions, oldest first."""
+def history(submission: Submission) -> tuple[list[Event], dict[int, str]]:
+    """Status changes, notes, clearance decisions, contact attempts and assignments, oldest
+    first."""
     items: list[tuple[str, Any]] = []
-    for kind, model in (("status", StatusChange), ("note", Note), ("clearance", Clearance)):
-        rows = db.session.scalars(select(model).where(model.submission_id == submission.id))
-        items.extend((kind, row) for row in rows)
+    models: tuple[tuple[str, Any], ...] = (
+        ("status", StatusChange),
+        ("note", Note),
+        ("clearance", Clearance),
+        ("attempt", ContactAttempt),
+        ("assignment", Assignment),
+    )
+    for kind, model in models:
+        found: Iterable[Any] = db.session.scalars(
+            select(model).where(model.submission_id == submission.id)
+        )
+        items.extend((kind, row) for row in found)
     names = dict(
         db.session.execute(
             select(StaffUser.id, StaffUser.name).where(
-                StaffUser.id.in_({row.staff_id for _, row in items})
+                StaffUser.id.in_(
+                    {row.staff_id for _, row in items}
+                    | {row.assignee_id for kind, row in items if kind == "assignment"}
+                    | {submission.assignee_id}
+                )
             )
         ).all()
     )
     events = [Event(row.at, names.get(row.staff_id, "?"), kind, row) for kind, row in items]
-    return sorted(events, key=lambda e: e.at)
+    return sorted(events, key=lambda e: e.at), names
 
 
 def submission_page_context(
     submission: Submission,
     note_form: NoteForm | None = None,
     clearance_form: ClearanceForm | None = None,
+    attempt_form: AttemptForm | None = None,
 ) -> dict[str, Any]:
     """Everything the submission page template needs."""
     reasons = [
         Reason(rule_id, RULES_BY_ID[rule_id].group.value, RULE_TEXTS[rule_id].staff)
         for rule_id in submission.reasons
     ]
-    events = history(submission)
+    events, names = history(submission)
     return {
+        "names": names,
+        "back_url": back_to_queue(),
+        "due": due_of(submission, utcnow()),
         "submission": submission,
         "sections": patient_answers(submission),
         "reasons": reasons,
@@ -105,4 +145,6 @@ def submission_page_context(
         "status_form": StatusForm(status=submission.status),
         "note_form": note_form or NoteForm(),
         "clearance_form": clearance_form or ClearanceForm(),
+        "attempt_form": attempt_form or AttemptForm(),
+        "assign_form": AssignForm(),
     }

@@ -1,33 +1,56 @@
-"""Follow-up on a submission: status changes, notes and clinical clearance, each audited.
+"""Follow-up on a submission: status changes, contact attempts, assignment, notes and
+clinical clearance, each audited.
 
-Every function adds its rows and an audit record to the session; the caller commits once, so
-the action and its audit record are stored together or not at all.
+Every function adds its rows and an audit record to the session, and brings the submission's
+follow-up columns up to date (its place in the work list, its next follow-up, its last
+action); the caller commits once, so the action, its audit record and the queue's view of it
+are stored together or not at all.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import select
 
 from app import audit
-from app.database import add_unless_taken
+from app.codes import CLOSED_STATUSES, Status
+from app.database import add_unless_taken, utcnow
 from app.extensions import db
-from app.models import Clearance, Note, StaffUser, StatusChange, Submission, attention
+from app.models import (
+    Assignment,
+    Clearance,
+    ContactAttempt,
+    Note,
+    StaffUser,
+    StatusChange,
+    Submission,
+)
 from app.screening.codes import Outcome
 
+Appended = Note | Clearance | ContactAttempt
 
-def refresh_attention(submission: Submission) -> None:
-    """Recompute whether, and how high, the submission stays pinned at the top of the queue."""
+
+def refresh_work(submission: Submission) -> None:
+    """Recompute the submission's place in the work list (``app.worklist.work_of``)."""
     cleared = submission.outcome == Outcome.CLINICIAN_REVIEW and (
         db.session.scalar(
             select(Clearance.id).where(Clearance.submission_id == submission.id).limit(1)
         )
         is not None
     )
-    submission.attention = attention(
-        submission.outcome, submission.is_safety_stop, submission.status, cleared
-    )
+    if submission.status in CLOSED_STATUSES:
+        submission.follow_up_due = None  # a closed follow-up has nothing due
+    submission.place_in_work_list(cleared=cleared)
+
+
+def _acted(submission: Submission, staff: StaffUser, action: str) -> None:
+    """Remember the last follow-up action, for the queue's rows: an ``kind:detail`` code
+    (``app.staff.presenters.last_action_words``), by whom and when."""
+    submission.last_action = action
+    submission.last_action_by = staff.id
+    submission.last_action_at = utcnow()
 
 
 def change_status(submission: Submission, staff: StaffUser, status: str) -> bool:
@@ -48,18 +71,19 @@ def change_status(submission: Submission, staff: StaffUser, status: str) -> bool
         detail={"from": submission.status, "to": status},
     )
     submission.status = status
-    refresh_attention(submission)
+    _acted(submission, staff, f"status:{status}")
+    refresh_work(submission)
     return True
 
 
-def _append_once(record: Note | Clearance) -> bool:
+def _append_once(record: Appended) -> bool:
     """Add ``record``, made from a form carrying a one-time key (``OnceOnlyForm``); False, with
     nothing added, when a record from that same form is already stored."""
     kind = type(record)
     by_key = select(kind).where(kind.form_key == record.form_key)
 
-    def stored() -> Note | Clearance | None:
-        return cast(Note | Clearance | None, db.session.scalar(by_key))
+    def stored() -> Appended | None:
+        return cast(Appended | None, db.session.scalar(by_key))
 
     return add_unless_taken(db.session, record, stored) is record
 
@@ -71,6 +95,7 @@ def add_note(submission: Submission, staff: StaffUser, body: str, form_key: str)
     if not _append_once(note):
         return False
     audit.record("submission.note", submission_id=submission.id, detail={"note_id": note.id})
+    _acted(submission, staff, "note:")
     return True
 
 
@@ -89,5 +114,59 @@ def record_clearance(
     if not _append_once(decision):
         return False
     audit.record("submission.clearance", submission_id=submission.id, detail={"cleared": cleared})
-    refresh_attention(submission)
+    _acted(submission, staff, f"clearance:{'cleared' if cleared else 'not_cleared'}")
+    refresh_work(submission)
+    return True
+
+
+def record_attempt(
+    submission: Submission,
+    staff: StaffUser,
+    *,
+    channel: str,
+    result: str,
+    follow_up_at: datetime | None,
+    mark_contacted: bool,
+    form_key: str,
+) -> bool:
+    """A try to reach the patient, with the next follow-up it asks for (None: none), and,
+    with ``mark_contacted``, the move from ``new`` to ``contacted`` in the same step; False
+    when the form that carried ``form_key`` was already sent."""
+    attempt = ContactAttempt(
+        submission_id=submission.id,
+        staff_id=staff.id,
+        channel=channel,
+        result=result,
+        follow_up_at=follow_up_at,
+        form_key=form_key,
+    )
+    if not _append_once(attempt):
+        return False
+    audit.record(
+        "submission.attempt",
+        submission_id=submission.id,
+        detail={"attempt_id": attempt.id, "channel": channel, "result": result},
+    )
+    if mark_contacted and submission.status == Status.NEW:
+        change_status(submission, staff, Status.CONTACTED)
+    submission.attempts += 1
+    submission.follow_up_due = follow_up_at
+    _acted(submission, staff, f"attempt:{channel}/{result}")
+    refresh_work(submission)
+    return True
+
+
+def assign(submission: Submission, staff: StaffUser, assignee: StaffUser | None) -> bool:
+    """Give the submission to ``assignee`` (None: to nobody); False when it already is."""
+    assignee_id = assignee.id if assignee else None
+    if submission.assignee_id == assignee_id:
+        return False
+    db.session.add(
+        Assignment(submission_id=submission.id, staff_id=staff.id, assignee_id=assignee_id)
+    )
+    audit.record(
+        "submission.assign", submission_id=submission.id, detail={"assignee_id": assignee_id}
+    )
+    submission.assignee_id = assignee_id
+    _acted(submission, staff, "assign:" if assignee_id else "unassign:")
     return True

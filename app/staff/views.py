@@ -21,34 +21,45 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     stream_with_context,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app import audit
 from app.auth.guard import allow, guard_blueprint
 from app.codes import PATIENT_DATA_ROLES, ClearanceDecision, Role
 from app.database import utcnow
+from app.dates import follow_up_moment
 from app.extensions import db
-from app.models import Submission
+from app.models import StaffUser, Submission
 from app.references import canonical_reference
 from app.screening.codes import Outcome
 from app.staff import service
 from app.staff.export import Sent, csv_lines, export_filename
 from app.staff.forms import (
+    CHANNEL_LABELS,
     OUTCOME_LABELS,
+    RESULT_LABELS,
+    SEARCH_NOTHING,
     STATUS_LABELS,
+    AssignForm,
+    AttemptForm,
     ClearanceForm,
     FilterForm,
     FindForm,
     NoteForm,
     StatusForm,
+    assignee_choices,
 )
-from app.staff.presenters import submission_page_context
-from app.staff.queries import QueueFilter, queue_page
+from app.staff.presenters import LAST_QUEUE_PAGE, submission_page_context
+from app.staff.queries import COUNT_CAP, QueueFilter, View, view_counts, view_page
+from app.staff.rows import queue_rows
+from app.staff.search import Found, find_patients, understood
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 guard_blueprint(bp)
@@ -57,7 +68,14 @@ guard_blueprint(bp)
 @bp.context_processor
 def _labels() -> dict[str, Any]:
     """Outcome and status codes in words, for every staff template (defined once, in forms)."""
-    return {"outcome_labels": OUTCOME_LABELS, "status_labels": STATUS_LABELS}
+    return {  # each word translated once a render, not once a row
+        "outcome_labels": {code: str(label) for code, label in OUTCOME_LABELS.items()},
+        "status_labels": {code: str(label) for code, label in STATUS_LABELS.items()},
+        "channel_labels": CHANNEL_LABELS,
+        "result_labels": RESULT_LABELS,
+        "View": View,
+        "COUNT_CAP": COUNT_CAP,
+    }
 
 
 def _submission_or_404(reference: str, *, to_change: bool = False) -> Submission:
@@ -79,51 +97,126 @@ def _submission_or_404(reference: str, *, to_change: bool = False) -> Submission
 @bp.get("/")
 @allow(*PATIENT_DATA_ROLES)
 def queue() -> ResponseReturnValue:
-    """Submissions, most urgent first then newest, filtered, a page at a time."""
-    return _render_queue(FindForm())
+    """To do: what someone can act on, most urgent first (``app.staff.queries.todo_order``)."""
+    return _show_view(View.TODO)
 
 
-def _render_queue(find_form: FindForm) -> str:
-    """The queue page (audited: it shows patient names), with ``find_form`` and its errors."""
-    filters = QueueFilter.from_args(request.args)
-    page = queue_page(
-        db.session,
-        filters,
-        after=request.args.get("after"),
-        before=request.args.get("before"),
-        size=current_app.config["STAFF_PAGE_SIZE"],
+@bp.get("/follow-ups")
+@allow(*PATIENT_DATA_ROLES)
+def queue_follow_ups() -> ResponseReturnValue:
+    """Open submissions with a follow-up date, soonest due first."""
+    return _show_view(View.FOLLOW_UPS)
+
+
+@bp.get("/safety-stops")
+@allow(*PATIENT_DATA_ROLES)
+def queue_stops() -> ResponseReturnValue:
+    """Safety stops, newest first: never work items (nobody to call)."""
+    return _show_view(View.STOPS)
+
+
+@bp.get("/all")
+@allow(*PATIENT_DATA_ROLES)
+def queue_all() -> ResponseReturnValue:
+    """Every submission, newest first, filtered."""
+    return _show_view(View.ALL)
+
+
+def _show_view(view: View) -> ResponseReturnValue:
+    """One view of the queue, a page at a time; remembered for "Back to the queue"."""
+    session[LAST_QUEUE_PAGE] = request.full_path.rstrip("?")
+    return _render_queue(view, FindForm())
+
+
+def _staff_names() -> list[tuple[int, str]]:
+    """The people a submission can be assigned to, by name (the assignee filter's options)."""
+    query = (
+        select(StaffUser.id, StaffUser.name)
+        .where(StaffUser.role.in_(PATIENT_DATA_ROLES), StaffUser.is_active)
+        .order_by(StaffUser.name)
     )
-    audit.record(
-        "queue.view",
-        detail={"filters": filters.as_args(), "submission_ids": [s.id for s in page.rows]},
-    )
+    return [(staff_id, name) for staff_id, name in db.session.execute(query)]
+
+
+def _render_queue(view: View, find_form: FindForm, found: Found | None = None) -> str:
+    """A view of the queue (audited: it shows patient names), or what a search found, with
+    ``find_form`` and its errors."""
+    filters = QueueFilter.from_args(request.args) if found is None else QueueFilter()
+    now, me = utcnow(), g.staff_user.id
+    if found is None:
+        page = view_page(
+            db.session,
+            view,
+            filters,
+            me=me,
+            now=now,
+            after=request.args.get("after"),
+            before=request.args.get("before"),
+            size=current_app.config["STAFF_PAGE_SIZE"],
+        )
+        rows = page.rows
+        audit.record(
+            "queue.view",
+            detail={
+                "view": view.value or "todo",
+                "filters": filters.as_args(),
+                "submission_ids": [s.id for s in rows],
+            },
+        )
+    else:
+        page, rows = None, found.submissions
+    counts = view_counts(db.session, filters, me=me, now=now)
+    filter_form = FilterForm(request.args)
+    filter_form.assignee.choices = assignee_choices(_staff_names(), nobody=view is not View.ALL)
     db.session.commit()
     return render_template(
         "staff/queue.html",
+        view=view,
         page=page,
+        rows=queue_rows(db.session, rows, now),
+        found=found,
+        counts=counts,
         filters=filters,
-        filter_form=FilterForm(request.args),
+        filter_form=filter_form,
         find_form=find_form,
-        now=utcnow(),
+        now=now,
+        response_target=ngettext(
+            "within %(num)s business day",
+            "within %(num)s business days",
+            current_app.config["RESPONSE_TARGET_DAYS"],
+        ),
     )
 
 
 @bp.post("/find")
 @allow(*PATIENT_DATA_ROLES)
 def find() -> ResponseReturnValue:
-    """Open a submission by its reference, in any form a person types it (``canonical_reference``);
-    an empty, overlong or unprintable one is the form's own error."""
+    """Find a patient: a reference opens its submission; a name, phone number or email
+    address lists the submissions it matches. What was typed is patient data: the audit record
+    says only that a search was made, of what kind, and which submissions it showed."""
     form = FindForm()
     if not form.validate_on_submit():
-        return _render_queue(form), 422
-    reference = canonical_reference(form.reference.data)
-    found = reference and db.session.scalar(
-        select(Submission.reference).where(Submission.reference == reference)
+        return _render_queue(View.TODO, form), 422
+    typed = form.query.data
+    reference = canonical_reference(typed)
+    if reference is not None and db.session.scalar(
+        select(Submission.id).where(Submission.reference == reference)
+    ):
+        return redirect(url_for(".submission", reference=reference))
+    # Not a reference we hold: perhaps a name that looks like one ("Kathrynn").
+    search = understood(typed)
+    if search is None:
+        form.query.errors = [str(SEARCH_NOTHING)]
+        return _render_queue(View.TODO, form), 422
+    found = find_patients(db.session, search, looked_like_reference=reference is not None)
+    audit.record(
+        "submission.search",
+        detail={
+            "kind": search.kind.name.lower(),
+            "submission_ids": [s.id for s in found.submissions],
+        },
     )
-    if found:
-        return redirect(url_for(".submission", reference=found))
-    flash(_("No submission has that reference. Check it and try again."))
-    return redirect(url_for(".queue"))
+    return _render_queue(View.TODO, form, found)
 
 
 @bp.get("/submissions/<reference>")
@@ -175,6 +268,48 @@ def add_note(reference: str) -> ResponseReturnValue:
     return redirect(url_for(".submission", reference=reference))
 
 
+@bp.post("/submissions/<reference>/attempts")
+@allow(*PATIENT_DATA_ROLES)
+def add_attempt(reference: str) -> ResponseReturnValue:
+    """Record a try to reach the patient, the next follow-up, and perhaps the new status."""
+    found = _submission_or_404(reference, to_change=True)
+    if found.is_safety_stop:
+        abort(400)  # no contact details: nobody to reach
+    form = AttemptForm()
+    if not form.validate_on_submit():
+        return _show_again(found, attempt_form=form)
+    recorded = service.record_attempt(
+        found,
+        g.staff_user,
+        channel=form.channel.data,
+        result=form.result.data,
+        follow_up_at=follow_up_moment(form.follow_up_date.data, form.follow_up_time.data),
+        mark_contacted=form.mark_contacted.data,
+        form_key=form.form_key.data,
+    )
+    if recorded:
+        db.session.commit()
+        flash(_("Contact attempt recorded."))
+    else:
+        flash(_("This contact attempt was already recorded."))
+    return redirect(url_for(".submission", reference=reference, _anchor="attempt"))
+
+
+@bp.post("/submissions/<reference>/assignee")
+@allow(*PATIENT_DATA_ROLES)
+def assign(reference: str) -> ResponseReturnValue:
+    """Take the submission ("Assign to me") or give it back ("Unassign")."""
+    found = _submission_or_404(reference, to_change=True)
+    form = AssignForm()
+    if not form.validate_on_submit():
+        abort(400)  # two fixed buttons: only a forged request sends anything else
+    taking = form.to.data == "me"
+    if service.assign(found, g.staff_user, g.staff_user if taking else None):
+        db.session.commit()
+        flash(_("Assigned to you.") if taking else _("Unassigned."))
+    return redirect(url_for(".submission", reference=reference))
+
+
 @bp.post("/submissions/<reference>/clearance")
 @allow(Role.CLINICIAN)
 def clearance(reference: str) -> ResponseReturnValue:
@@ -198,24 +333,24 @@ def clearance(reference: str) -> ResponseReturnValue:
 @allow(*PATIENT_DATA_ROLES)
 def export() -> ResponseReturnValue:
     """The current filter as CSV, streamed in constant memory."""
-    filters = QueueFilter.from_args(request.args)
+    filters = QueueFilter.from_args(request.args).for_view(View.ALL)
     audit.record("submission.export", detail={"filters": filters.as_args()})
     db.session.commit()
     return Response(
-        stream_with_context(_recorded(filters)),
+        stream_with_context(_recorded(filters, g.staff_user.id)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{export_filename(utcnow())}"'},
     )
 
 
-def _recorded(filters: QueueFilter) -> Iterator[str]:
+def _recorded(filters: QueueFilter, me: int) -> Iterator[str]:
     """The export's CSV, then the audit record of what left: how many rows, the references of
     the newest and the oldest, and whether the download finished (a browser may stop it). With
     the export's first record (its filter, when its snapshot was taken), that says which
     submissions' data left the clinic."""
     sent, finished = Sent(), False
     try:
-        yield from csv_lines(db.session, filters, sent)
+        yield from csv_lines(db.session, filters, me, sent)
         finished = True
     finally:
         db.session.rollback()  # ends the export's read-only snapshot

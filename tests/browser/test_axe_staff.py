@@ -46,7 +46,7 @@ def test_queue_and_submission_page(
     page.goto(f"/auth/login?lang={lang}")
     staff_sign_in(page, live_app, "clinician")
     found["queue"] = axe_violations(page)
-    page.goto("/staff/?outcome=clinician_review&status=new")
+    page.goto("/staff/all?outcome=clinician_review&status=new")
     found["queue filtered"] = axe_violations(page)
     page.goto(f"/staff/submissions/{reference}")
     found["submission"] = axe_violations(page)

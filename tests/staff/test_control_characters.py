@@ -57,7 +57,7 @@ def test_malformed_reference_in_a_url_is_404_without_a_query(
 def test_find_refuses_control_characters(app: Flask, client: FlaskClient, front_desk) -> None:
     make_submission(app)
     sign_in(client, app, front_desk)
-    response = post(client, "/staff/find", "/staff/", reference="IMS\x00")
+    response = post(client, "/staff/find", "/staff/", query="IMS\x00")
     assert response.status_code == 422
     assert "Remove any special characters" in response.text
 

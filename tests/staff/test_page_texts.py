@@ -60,7 +60,7 @@ def test_clearance_decision_error_is_tied_to_its_radios(
     app: Flask, lang: str, message: str, error: str
 ) -> None:
     client = signed_in(app, "clinician", lang)
-    made = make_submission(app, outcome="clinician_review", attention=1)
+    made = make_submission(app, outcome="clinician_review")
     url = f"/staff/submissions/{made.reference}"
     heading = ("Submission " if lang == "en" else "Demande ") + made.reference
     assert title(client.get(url).text) == heading
@@ -70,9 +70,10 @@ def test_clearance_decision_error_is_tied_to_its_radios(
     assert response.status_code == 422
     assert title(html) == error + heading
     assert summary_targets(html) == ["decision-0"]
-    group = re.search(r"<fieldset[^>]*>.*?</fieldset>", html, re.DOTALL)
-    assert group
-    assert group[0].startswith('<fieldset aria-describedby="decision-error">')
+    group = re.search(
+        r'<fieldset aria-describedby="decision-error">.*?</fieldset>', html, re.DOTALL
+    )
+    assert group, "the decision's radios, described by their error"
     assert re.search(r'<p class="error-message" id="decision-error">.*?' + message, group[0])
     assert 'id="decision-0"' in group[0]
     assert 'id="decision-1"' in group[0]
@@ -80,7 +81,7 @@ def test_clearance_decision_error_is_tied_to_its_radios(
 
 def test_a_decision_not_offered_gets_one_message_in_the_apps_words(app: Flask) -> None:
     client = signed_in(app, "clinician", "en")
-    made = make_submission(app, outcome="clinician_review", attention=1)
+    made = make_submission(app, outcome="clinician_review")
     url = f"/staff/submissions/{made.reference}"
     html = post(client, f"{url}/clearance", url, decision="maybe", reason="x").text
     assert "Not a valid choice" not in html
@@ -102,7 +103,7 @@ def test_overlong_note_and_reason_get_the_apps_own_messages(
     app: Flask, lang: str, note_message: str, reason_message: str
 ) -> None:
     client = signed_in(app, "clinician", lang)
-    made = make_submission(app, outcome="clinician_review", attention=1)
+    made = make_submission(app, outcome="clinician_review")
     url = f"/staff/submissions/{made.reference}"
     note = post(client, f"{url}/notes", url, body="x" * 4001)
     assert note.status_code == 422
@@ -134,8 +135,12 @@ def test_languages_are_named_in_the_page_language(
 @pytest.mark.parametrize(
     ("lang", "message", "heading"),
     [
-        ("en", "Enter a reference.", "Error: Queue"),
-        ("fr", "Entrez une référence.", f"Erreur{NBSP}: File d’attente"),
+        ("en", "Enter a name, a phone number, an email address or a reference.", "Error: To do"),
+        (
+            "fr",
+            "Entrez un nom, un numéro de téléphone, une adresse courriel ou une référence.",
+            f"Erreur{NBSP}: À faire",
+        ),
     ],
 )
 def test_find_with_an_empty_box_marks_the_field(
@@ -144,15 +149,15 @@ def test_find_with_an_empty_box_marks_the_field(
     client = signed_in(app, "front_desk", lang)
     made = make_submission(app)
     token = csrf_token(client.get("/staff/"))
-    response = client.post("/staff/find", data={"reference": "  ", "csrf_token": token})
+    response = client.post("/staff/find", data={"query": "  ", "csrf_token": token})
     html = response.text
     assert response.status_code == 422
     assert title(html) == heading
-    assert summary_targets(html) == ["reference"]
-    assert '<p class="error-message" id="reference-error">' in html
+    assert summary_targets(html) == ["query"]
+    assert '<p class="error-message" id="query-error">' in html
     assert message in html
     assert 'class="question has-error"' in html
-    assert 'aria-describedby="reference-hint reference-error"' in html
+    assert 'aria-describedby="query-hint query-error"' in html
     assert "No submission has that reference" not in html
     assert "Aucune demande ne porte cette référence" not in html
     assert made.reference in html, "the queue is still shown"
@@ -163,12 +168,12 @@ def test_find_with_an_empty_box_marks_the_field(
     assert shown == 2, "the queue shown again with the error is audited too"
 
 
-def test_find_with_an_overlong_reference_says_so(app: Flask) -> None:
+def test_find_with_an_overlong_search_says_so(app: Flask) -> None:
     client = signed_in(app, "front_desk", "en")
     token = csrf_token(client.get("/staff/"))
-    response = client.post("/staff/find", data={"reference": "X" * 21, "csrf_token": token})
+    response = client.post("/staff/find", data={"query": "X" * 101, "csrf_token": token})
     assert response.status_code == 422
-    assert "Enter a reference of 20 characters or fewer." in response.text
+    assert "Enter 100 characters or fewer." in response.text
     assert "Field cannot be longer" not in response.text
 
 

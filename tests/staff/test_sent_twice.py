@@ -66,7 +66,7 @@ def test_the_same_words_in_two_forms_are_two_notes(app: Flask, desk: FlaskClient
 def test_a_decision_sent_twice_is_recorded_once(app: Flask, clinician) -> None:
     client = app.test_client()
     sign_in(client, app, clinician)
-    made = make_submission(app, outcome="clinician_review", attention=1)
+    made = make_submission(app, outcome="clinician_review")
     page = f"/staff/submissions/{made.reference}"
     form = {
         **hidden_fields(client.get(page), f"{page}/clearance"),

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Clearance, Note, StatusChange, Submission
+from app.worklist import Work
 from tests.builders import make_submission
 from tests.conftest import Clock, sign_in
 from tests.forms import csrf_token, hidden_fields
@@ -97,12 +98,13 @@ def test_unknown_reference_is_404(desk: FlaskClient) -> None:
 def test_status_change_is_recorded_with_who_and_when(
     app: Flask, desk: FlaskClient, front_desk
 ) -> None:
-    made = make_submission(app, is_safety_stop=True, outcome="see_doctor", attention=2)
+    made = make_submission(app)
     url = f"/staff/submissions/{made.reference}"
+    assert stored(app, made).work == Work.NEW
     response = post(desk, f"{url}/status", url, status="contacted")
     assert response.headers["Location"] == url
     assert stored(app, made).status == "contacted"
-    assert not stored(app, made).needs_attention, "handled: no longer pinned"
+    assert stored(app, made).work == Work.OPEN, "no longer waiting for a first contact"
     with app.app_context():
         change = db.session.scalars(select(StatusChange)).one()
     assert (change.staff_id, change.from_status, change.to_status) == (
@@ -115,6 +117,8 @@ def test_status_change_is_recorded_with_who_and_when(
     # An unknown status is refused and changes nothing.
     post(desk, f"{url}/status", url, status="deleted")
     assert stored(app, made).status == "contacted"
+    post(desk, f"{url}/status", url, status="booked")
+    assert stored(app, made).work is None, "closed: not a work item"
 
 
 def test_notes_are_appended(app: Flask, desk: FlaskClient) -> None:
@@ -151,7 +155,7 @@ def test_notes_cannot_be_edited(app: Flask) -> None:
 def test_clinician_clears_a_review(app: Flask, clinician, clock: Clock) -> None:
     client = app.test_client()
     sign_in(client, app, clinician)
-    made = make_submission(app, outcome="clinician_review", attention=1)
+    made = make_submission(app, outcome="clinician_review")
     url = f"/staff/submissions/{made.reference}"
     assert "Clinical clearance" in client.get(url).text
     missing = post(client, f"{url}/clearance", url, decision="cleared", reason="")
@@ -160,7 +164,7 @@ def test_clinician_clears_a_review(app: Flask, clinician, clock: Clock) -> None:
     with app.app_context():
         decision = db.session.scalars(select(Clearance)).one()
     assert (decision.cleared, decision.staff_id) == (True, clinician.id)
-    assert not stored(app, made).needs_attention
+    assert stored(app, made).work == Work.NEW, "cleared: now an enquiry to call back"
     assert "INR stable; avoid psoas." in client.get(url).text
     assert ("submission.clearance", made.id) in actions(app)
 
@@ -168,7 +172,7 @@ def test_clinician_clears_a_review(app: Flask, clinician, clock: Clock) -> None:
 def test_every_id_on_the_page_is_unique(app: Flask, clinician) -> None:
     client = app.test_client()
     sign_in(client, app, clinician)
-    made = make_submission(app, outcome="clinician_review", attention=1)
+    made = make_submission(app, outcome="clinician_review")
     url = f"/staff/submissions/{made.reference}"
     shown = client.get(url).text
     with_errors = post(client, f"{url}/clearance", url, decision="cleared", reason="").text
