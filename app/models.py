@@ -18,12 +18,13 @@ from sqlalchemy import (
     Text,
     event,
     false,
+    insert,
     text,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.codes import AttemptResult, Channel, Role, SearchKind, Status
-from app.database import UTCDateTime, utcnow
+from app.database import AnySession, UTCDateTime, utcnow
 from app.dates import response_due_at
 from app.extensions import Model
 from app.screening.codes import Outcome
@@ -212,13 +213,17 @@ class SearchTerm(Model):
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), primary_key=True)
 
 
-def search_terms_of(submission: Submission) -> list[SearchTerm]:
-    """The rows that let staff find ``submission`` by its patient's name, phone or e-mail."""
+def add_search_terms(session: AnySession, submission: Submission) -> None:
+    """Store the rows that let staff find ``submission`` (flushed, so it has its id) by its
+    patient's name, phone or e-mail: one Core INSERT of them all, as plain rows, which costs
+    a patient's final submission a quarter of what ORM objects did (``bench.inprocess``)."""
     terms = terms_for(submission.full_name, submission.phone, submission.email, SEARCH_TERM_MAX)
-    return [
-        SearchTerm(kind=kind, term=term, submission_id=submission.id)
-        for kind, term in sorted(terms)
-    ]
+    if terms:
+        rows = [
+            {"kind": kind, "term": term, "submission_id": submission.id}
+            for kind, term in sorted(terms)
+        ]
+        session.execute(insert(SearchTerm), rows)
 
 
 class StaffUser(Model):

@@ -10,7 +10,7 @@ from flask import Flask
 
 from app.database import utcnow
 from app.extensions import db
-from app.models import Submission, search_terms_of
+from app.models import Submission, add_search_terms
 from app.references import new_reference
 
 ANSWERS: dict[str, Any] = {
@@ -56,7 +56,7 @@ def make_submission(
             submission.place_in_work_list(cleared=cleared)
         db.session.add(submission)
         db.session.flush()
-        db.session.add_all(search_terms_of(submission))
+        add_search_terms(db.session, submission)
         db.session.commit()
         db.session.refresh(submission)
         db.session.expunge(submission)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app.codes import Actor, Status
 from app.database import add_unless_taken, read_value, utcnow
 from app.extensions import db
-from app.models import AuditEvent, Draft, Submission, search_terms_of
+from app.models import AuditEvent, Draft, Submission, add_search_terms
 from app.references import new_reference
 from app.screening.codes import SAFETY_STOP_OUTCOMES, StepId
 from app.screening.questions import (
@@ -198,7 +198,7 @@ def _store(draft: Draft, stop: bool) -> Submission:
     submission = _submission_from(draft, stop)
     db.session.add(submission)
     db.session.flush()
-    db.session.add_all(search_terms_of(submission))
+    add_search_terms(db.session, submission)
     db.session.add(
         AuditEvent(
             actor_type=Actor.PATIENT, action="submission.create", submission_id=submission.id
