@@ -112,7 +112,7 @@ def history(submission: Submission) -> tuple[list[Event], dict[int, str]]:
                 StaffUser.id.in_(
                     {row.staff_id for _, row in items}
                     | {row.assignee_id for kind, row in items if kind == "assignment"}
-                    | {submission.assignee_id}
+                    | ({submission.assignee_id} - {None})
                 )
             )
         ).all()

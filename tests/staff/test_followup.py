@@ -19,19 +19,13 @@ from tests.builders import make_submission
 from tests.conftest import sign_in
 from tests.forms import hidden_fields
 from tests.staff.test_queue import references
+from tests.staff.test_submission import stored
 
 
 @pytest.fixture
 def desk(app: Flask, client: FlaskClient, front_desk) -> FlaskClient:
     sign_in(client, app, front_desk)
     return client
-
-
-def stored(app: Flask, made: Submission) -> Submission:
-    with app.app_context():
-        found = db.session.get(Submission, made.id)
-        db.session.expunge(found)
-        return found
 
 
 def attempt(client: FlaskClient, made: Submission, **data: str):
