@@ -20,6 +20,9 @@ from limits import parse_many
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _PLACEHOLDER_KEYS = {"", "change-me", "changeme", "dev", "secret", "development"}
 MIN_SECRET_KEY_LENGTH = 32
+# The config key listing the environment variables ``Config.load`` applied: the settings page
+# says which clinic settings came from the environment.
+ENVIRONMENT_APPLIED = "ENVIRONMENT_APPLIED"
 
 
 def _whole(value: str, least: int) -> int:
@@ -172,7 +175,8 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "app" / "translations")
     LANGUAGES: ClassVar[tuple[str, ...]] = ("en", "fr_CA")
 
-    CLINIC_NAME = "IMS Screen"
+    # The clinic's first settings: admins change them on /admin/settings (app.settings).
+    CLINIC_NAME: str | None = None
     CLINIC_PHONE: str | None = None
     CLINIC_EMAIL: str | None = None
     CLINIC_ADDRESS: str | None = None
@@ -224,6 +228,7 @@ class Config:
     @classmethod
     def load(cls, app: Flask, environ: Mapping[str, str] | None = None) -> None:
         """Apply the environment to ``app.config`` and check what this environment requires."""
+        applied: set[str] = set()
         if cls.READS_ENVIRONMENT:
             source = os.environ if environ is None else environ
             for name, parse in ENVIRONMENT.items():
@@ -232,6 +237,8 @@ class Config:
                         app.config[_RENAMED.get(name, name)] = parse(source[name].strip())
                     except ValueError as error:  # e.g. int("five"): say which setting
                         raise RuntimeError(f"{name}: {error}.") from None
+                    applied.add(name)
+        app.config[ENVIRONMENT_APPLIED] = frozenset(applied)
         if not app.config.get("SQLALCHEMY_DATABASE_URI"):
             Path(app.instance_path).mkdir(parents=True, exist_ok=True)
             app.config["SQLALCHEMY_DATABASE_URI"] = (

@@ -10,9 +10,8 @@ import json
 import re
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
+from app.dates import clinic_zone
 
 BOM = "\ufeff"  # lets spreadsheet programs recognise UTF-8 (accents in French names)
 # A spreadsheet treats a cell that begins with one of these as a formula (OWASP CSV injection).
@@ -57,5 +56,5 @@ def drain(buffer: io.StringIO) -> str:
 
 def dated_filename(prefix: str, now: datetime) -> str:
     """``<prefix>-YYYY-MM-DD.csv`` dated in the clinic's time zone (needs an app context)."""
-    local = now.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    local = now.astimezone(clinic_zone())
     return f"{prefix}-{local.date().isoformat()}.csv"

@@ -115,6 +115,13 @@ def read_value(statement: Executable, parameters: Mapping[str, Any] | None = Non
         return connection.execute(statement, parameters).scalar()
 
 
+def read_rows(statement: Executable) -> list[Any]:
+    """Every row of a statement that only reads, on a connection of its own (as ``read_value``)."""
+    engine = db.engine
+    with engine.connect().execution_options(**_single_reads(engine.dialect.name)) as connection:
+        return list(connection.execute(statement))
+
+
 def begin_single_reads(session: AnySession) -> None:
     """Prepare ``session`` for a request that only reads and whose statements need no snapshot
     in common (each page of the questionnaire reads one row). Call before its first query.

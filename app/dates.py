@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-
+from app.settings.store import current
 from app.worklist import response_due
 
 # Dates outside this range are ignored: nothing happened then, and arithmetic near year 9999
@@ -25,7 +24,8 @@ def parse_day(value: str | None) -> date | None:
 
 
 def clinic_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    """The clinic's time zone (a setting, ``app.settings``)."""
+    return current().zone
 
 
 def clinic_today(now: datetime) -> date:
@@ -45,7 +45,8 @@ def day_end(day: date) -> datetime:
 
 def response_due_at(received: datetime) -> datetime:
     """When the clinic's response target falls due for a submission received then."""
-    return response_due(received, current_app.config["RESPONSE_TARGET_DAYS"], clinic_zone())
+    settings = current()
+    return response_due(received, settings.response_target_days, settings.zone)
 
 
 # A follow-up date given without a time is due when the clinic's day usually starts.

@@ -12,7 +12,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     """Build the application.
 
     Reads top to bottom as a table of contents: configuration, logging, extensions (database,
-    language), template globals, blueprints, HTTP hardening, error pages, commands.
+    language), template globals, blueprints, HTTP hardening, error pages, commands, and the
+    check of the clinic's settings.
 
     Args:
         config_class: one of the classes in ``config``; by default the one named by the
@@ -37,6 +38,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_hardening(app)
     register_errors(app)
     register_commands(app)
+    check_settings(app)
     return app
 
 
@@ -52,7 +54,7 @@ def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (models register with the metadata)
     from app.database import configure_engine
     from app.extensions import babel, csrf, db, limiter, migrate
-    from app.i18n import register_i18n, select_locale
+    from app.i18n import register_i18n, select_locale, select_timezone
 
     db.init_app(app)
     with app.app_context():
@@ -60,7 +62,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     register_i18n(app)
 
 
@@ -77,12 +79,14 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.health import bp as health_bp
     from app.screening.views import bp as screening_bp
+    from app.settings.views import bp as settings_bp
     from app.staff.views import bp as staff_bp
 
     app.register_blueprint(screening_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(settings_bp)
     app.register_blueprint(health_bp)
 
 
@@ -101,6 +105,13 @@ def register_errors(app: Flask) -> None:
     from app.errors import register_error_pages
 
     register_error_pages(app)
+
+
+def check_settings(app: Flask) -> None:
+    """In production, a warning at start-up while the clinic's settings are unfinished."""
+    from app.settings.store import warn_if_unfinished
+
+    warn_if_unfinished(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -10,6 +10,8 @@ from flask import Flask, current_app, g, has_app_context, has_request_context, r
 from flask.signals import before_render_template
 from flask_babel import get_locale, get_translations
 
+from app.settings.store import current
+
 # The value of ``?lang=`` -> the Babel locale it selects.
 LANG_PARAMETER = {"en": "en", "fr": "fr_CA"}
 SESSION_KEY = "lang"
@@ -30,6 +32,11 @@ def select_locale() -> str:
         return remembered
     best = request.accept_languages.best_match(["en", "fr"], default="en")
     return LANG_PARAMETER[best]
+
+
+def select_timezone() -> str:
+    """The clinic's time zone (a clinic setting), in which staff read every date and time."""
+    return current().time_zone
 
 
 def html_lang() -> str:

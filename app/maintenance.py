@@ -2,10 +2,10 @@
 
 ``flask --app wsgi backup DEST`` copies a live SQLite database with SQLite's online backup API,
 never a file copy (a copy of the file taken mid-write, or without its ``-wal`` file, can be
-torn or stale). ``flask --app wsgi purge`` applies the retention period (the ``RETENTION_DAYS``
-setting, or ``--older-than DAYS`` over it): old submissions with everything attached to them,
-and expired drafts, go in one transaction that also writes the audit record of the purge.
-Audit records themselves are never purged.
+torn or stale). ``flask --app wsgi purge`` applies the retention period (the clinic's setting,
+or ``--older-than DAYS`` over it) with ``app.retention``, as the settings page does: old
+submissions with everything attached to them, and expired drafts, go in one transaction that
+also writes the audit record of the purge. Audit records themselves are never purged.
 """
 
 from __future__ import annotations
@@ -14,29 +14,19 @@ import contextlib
 import os
 import sqlite3
 import tempfile
-from datetime import timedelta
 from pathlib import Path
-from typing import Any, cast
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import URL, CursorResult, Delete, Table, delete, func, select
+from sqlalchemy import URL
 
-from app import audit, database
+from app import audit, database, retention
 from app.codes import Actor
 from app.database import SQLITE_BUSY_TIMEOUT_MS, begin_read_only
 from app.extensions import db
-from app.models import Draft, Submission
+from app.settings.store import current
 
-# The audit record of a purge lists the ids it deleted, up to this many (a first purge of a
-# long-running clinic may delete far more; the counts are always complete).
-MAX_AUDITED_IDS = 10_000
 COUNTED_TABLES = ("submission", "audit_event")
-# The tables the purge deletes from with Core statements (the ORM refuses to delete append-only
-# rows), typed as the tables they are.
-SUBMISSION_TABLE = cast(Table, Submission.__table__)
-DRAFT_TABLE = cast(Table, Draft.__table__)
 
 
 def sqlite_file(url: URL) -> Path:
@@ -140,38 +130,18 @@ def backup_command(dest: Path, force: bool) -> None:
     )
 
 
-def submission_children() -> list[Table]:
-    """Tables whose rows belong to a submission (a foreign key to it): notes, status changes,
-    clearances, and any added later. The audit log refers to submissions without a key."""
-    parent = SUBMISSION_TABLE
-    return [
-        table
-        for table in db.metadata.sorted_tables
-        if any(key.column.table is parent for key in table.foreign_keys)
-    ]
-
-
-def _delete(statement: Delete) -> int:
-    """Run a Core DELETE; how many rows it deleted."""
-    result = cast(CursorResult[Any], db.session.execute(statement))
-    return result.rowcount
-
-
-def _count(table: Table, condition: Any) -> int:
-    return db.session.scalar(select(func.count()).select_from(table).where(condition)) or 0
-
-
 def retention_period(option: int | None) -> tuple[int, str]:
     """The period to apply, in days, and where it came from: ``--older-than`` when given
-    (``"option"``), else the ``RETENTION_DAYS`` setting (``"setting"``). Neither: a usage
+    (``"option"``), else the clinic's retention setting (``"setting"``). Neither: a usage
     error, before anything is read or deleted."""
     if option is not None:
         return option, "option"
-    setting = current_app.config.get("RETENTION_DAYS")  # checked when the app starts (config.py)
+    setting = current().retention_days
     if setting is None:
         raise click.UsageError(
-            "no retention period: set RETENTION_DAYS in the environment (the period the "
-            "clinic's privacy officer documents, in days) or pass --older-than DAYS."
+            "no retention period: set it on the settings page (/admin/settings) or in "
+            "RETENTION_DAYS (the period the clinic's privacy officer documents, in days), or "
+            "pass --older-than DAYS."
         )
     return setting, "setting"
 
@@ -183,60 +153,32 @@ def retention_period(option: int | None) -> tuple[int, str]:
     type=click.IntRange(min=1),
     metavar="DAYS",
     help="Delete submissions created more than DAYS days ago (at least 1); "
-    "default: the RETENTION_DAYS setting.",
+    "default: the clinic's retention setting (settings page, else RETENTION_DAYS).",
 )
 @click.option("--dry-run", is_flag=True, help="Only report what would be deleted.")
 @with_appcontext
 def purge_command(days: int | None, dry_run: bool) -> None:
-    """Apply the retention period (RETENTION_DAYS, or --older-than over it): delete old
-    submissions (with their notes, status changes and clearances) and expired drafts, and
-    record the purge in the audit log."""
+    """Apply the retention period (the clinic's setting, or --older-than over it): delete old
+    submissions (with everything attached to them) and expired drafts, and record the purge in
+    the audit log."""
     days, source = retention_period(days)
     now = database.utcnow()
-    cutoff = now - timedelta(days=days)
-    old = Submission.created_at < cutoff
-    old_ids = select(Submission.id).where(old).scalar_subquery()
-    children = submission_children()
-    expired = Draft.expires_at <= now
     if dry_run:
         begin_read_only(db.session)
-    # The ids first, while the transaction's lock (BEGIN IMMEDIATE on SQLite) keeps them fixed.
-    ids = list(
-        db.session.scalars(
-            select(Submission.id).where(old).order_by(Submission.id).limit(MAX_AUDITED_IDS + 1)
-        )
-    )
-    counts: dict[str, int] = {}
-    if dry_run:
-        counts["submission"] = _count(SUBMISSION_TABLE, old)
-        for table in children:
-            counts[table.name] = _count(table, table.c.submission_id.in_(old_ids))
-        counts["draft"] = _count(DRAFT_TABLE, expired)
+        done = retention.preview(days, now)
         db.session.rollback()
     else:
-        # Core statements: the ORM refuses to delete append-only rows one by one. Children
-        # first, so foreign keys hold at every step.
-        for table in children:
-            counts[table.name] = _delete(delete(table).where(table.c.submission_id.in_(old_ids)))
-        counts["submission"] = _delete(delete(SUBMISSION_TABLE).where(old))
-        counts["draft"] = _delete(delete(DRAFT_TABLE).where(expired))
-        audit.record(
-            "retention.purge",
-            actor_type=Actor.SYSTEM,
-            detail={
-                "cutoff": cutoff.isoformat(timespec="seconds").replace("+00:00", "Z"),
-                "older_than_days": days,
-                "period_source": source,
-                "counts": counts,
-                "submission_ids": ids[:MAX_AUDITED_IDS],
-                "ids_truncated": len(ids) > MAX_AUDITED_IDS,
-            },
-        )
+        done = retention.purge(days, now, source=source, actor=Actor.SYSTEM, staff_id=None)
         db.session.commit()
-    attached = ", ".join(f"{t.name.replace('_', ' ')}s: {counts[t.name]:,}" for t in children)
+    counts = done.counts
+    attached = ", ".join(
+        f"{name.replace('_', ' ')}s: {count:,}"
+        for name, count in counts.items()
+        if name not in {"submission", "draft"}
+    )
     click.echo(
         f"{'Would delete' if dry_run else 'Deleted'} {counts['submission']:,} submissions "
-        f"created before {cutoff:%Y-%m-%d %H:%M} UTC ({attached or 'nothing attached'}) "
+        f"created before {done.cutoff:%Y-%m-%d %H:%M} UTC ({attached or 'nothing attached'}) "
         f"and {counts['draft']:,} expired drafts. Retention period: {days:,} days "
-        f"({'--older-than' if source == 'option' else 'RETENTION_DAYS'})."
+        f"({'--older-than' if source == 'option' else 'the retention setting'})."
     )

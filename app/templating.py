@@ -14,16 +14,18 @@ from markupsafe import Markup
 
 from app.codes import PATIENT_DATA_ROLES, Actor, ClearanceDecision, Role, Status
 from app.screening.catalogue import Kind
-from app.screening.codes import Group, Outcome, StepId
+from app.screening.codes import BOOKABLE_OUTCOMES, SAFETY_STOP_OUTCOMES, Group, Outcome, StepId
 
 CODES = {
     "Actor": Actor,
+    "BOOKABLE_OUTCOMES": BOOKABLE_OUTCOMES,
     "ClearanceDecision": ClearanceDecision,
     "Group": Group,
     "Kind": Kind,
     "Outcome": Outcome,
     "PATIENT_DATA_ROLES": PATIENT_DATA_ROLES,
     "Role": Role,
+    "SAFETY_STOP_OUTCOMES": SAFETY_STOP_OUTCOMES,
     "Status": Status,
     "StepId": StepId,
 }

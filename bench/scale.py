@@ -29,12 +29,12 @@ import sys
 from contextlib import ExitStack
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 
+from app.dates import clinic_zone
 from app.extensions import db
 from bench import scale_app, scale_views
 from bench.seed import seed
@@ -80,7 +80,8 @@ def measure_views(
 ) -> None:
     """Every page of every view and filter; the middle page's query plans when ``plans`` is
     given (the page and the counts on the tabs)."""
-    zone = ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
+    with app.app_context():
+        zone = clinic_zone()
     me = scale_app.clinician_id(app)
     for case in scale_views.view_cases(datetime.now(zone).date()):
         count, urls = scale_views.page_urls(app, case, me)

@@ -7,11 +7,17 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import select
 
+from app.codes import Role
 from app.database import utcnow
+from app.dates import response_due_at
 from app.extensions import db
-from app.models import Submission, add_search_terms
+from app.models import StaffUser, Submission, add_search_terms
 from app.references import new_reference
+from app.settings.fields import FIELDS, FIELDS_BY_NAME
+from app.settings.service import save
+from app.settings.store import current
 
 ANSWERS: dict[str, Any] = {
     "rf_saddle_numbness": "no",
@@ -53,7 +59,9 @@ def make_submission(
     with app.app_context():
         submission = Submission(**values)
         if "work" not in overrides:  # its place in the work list, as the app would set it
-            submission.place_in_work_list(cleared=cleared)
+            submission.place_in_work_list(
+                cleared=cleared, response_due=response_due_at(submission.created_at)
+            )
         db.session.add(submission)
         db.session.flush()
         add_search_terms(db.session, submission)
@@ -61,3 +69,26 @@ def make_submission(
         db.session.refresh(submission)
         db.session.expunge(submission)
         return submission
+
+
+def set_settings(app: Flask, **typed: Any) -> list[str]:
+    """Change clinic settings as an admin would on the settings page: each value as typed
+    (``phone="613-555-0100"``, ``retention_days=30``; ``""`` clears one). Returns the names
+    changed."""
+    with app.app_context():
+        admin = db.session.scalar(select(StaffUser).where(StaffUser.role == Role.ADMIN))
+        if admin is None:
+            admin = StaffUser(
+                email="settings.admin@clinic.example",
+                name="Settings Admin",
+                role=Role.ADMIN,
+                password_hash="-",  # never signs in
+            )
+            db.session.add(admin)
+            db.session.flush()
+        before = current()
+        values = {f.name: getattr(before, f.name) for f in FIELDS}
+        values.update({name: FIELDS_BY_NAME[name].parse(str(text)) for name, text in typed.items()})
+        changed = save(before, values, admin)
+        db.session.commit()
+        return changed

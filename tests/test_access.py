@@ -34,11 +34,11 @@ URL_VALUES = {"reference": "IMS-2222-2222", "staff_id": 1}
 
 
 def guarded_routes(app: Flask) -> list[tuple[str, str, str]]:
-    """``(endpoint, method, url)`` for every staff and admin route."""
+    """``(endpoint, method, url)`` for every staff, admin and settings route."""
     routes = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
-            if rule.endpoint.split(".")[0] not in {"staff", "admin"}:
+            if rule.endpoint.split(".")[0] not in {"staff", "admin", "settings"}:
                 continue
             url = rule.build({k: URL_VALUES[k] for k in rule.arguments})[1]
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
@@ -47,7 +47,7 @@ def guarded_routes(app: Flask) -> list[tuple[str, str, str]]:
 
 
 def expected_roles(endpoint: str) -> set[str]:
-    if endpoint.startswith("admin."):
+    if endpoint.startswith(("admin.", "settings.")):
         return ADMIN
     assert endpoint in EXPECTED_ROLES, f"decide who may use {endpoint} and add it here"
     return EXPECTED_ROLES[endpoint]
@@ -65,6 +65,7 @@ def test_the_guarded_area_is_enumerated(app: Flask) -> None:
     endpoints = {endpoint for endpoint, _, _ in guarded_routes(app)}
     assert set(EXPECTED_ROLES) <= endpoints
     assert any(e.startswith("admin.") for e in endpoints)
+    assert {"settings.edit", "settings.save", "settings.retention_run"} <= endpoints
 
 
 def test_anonymous_users_are_sent_to_sign_in(app: Flask, client: FlaskClient) -> None:

@@ -12,9 +12,9 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
-from app import maintenance
+from app import retention
 from app.extensions import db
-from app.maintenance import purge_command, submission_children
+from app.maintenance import purge_command
 from app.models import (
     Assignment,
     AuditEvent,
@@ -25,7 +25,8 @@ from app.models import (
     StatusChange,
     Submission,
 )
-from tests.builders import make_submission
+from app.retention import submission_children
+from tests.builders import make_submission, set_settings
 from tests.conftest import Clock, make_staff
 
 
@@ -170,11 +171,11 @@ def test_purge_refuses_less_than_a_day(
 def test_purge_applies_the_retention_setting(
     app: Flask, runner: FlaskCliRunner, history: dict[str, list[int]]
 ) -> None:
-    app.config["RETENTION_DAYS"] = 30
+    set_settings(app, retention_days=30)
     result = runner.invoke(purge_command, [])
     assert result.exit_code == 0, result.output
     assert "Deleted 2 submissions" in result.output
-    assert "Retention period: 30 days (RETENTION_DAYS)." in result.output
+    assert "Retention period: 30 days (the retention setting)." in result.output
     assert _remaining(app)["ids"] == sorted(history["recent"])
     (purge,) = _purges(app)
     assert (purge.detail["older_than_days"], purge.detail["period_source"]) == (30, "setting")
@@ -184,7 +185,7 @@ def test_purge_applies_the_retention_setting(
 def test_the_option_overrides_the_setting(
     app: Flask, runner: FlaskCliRunner, history: dict[str, list[int]]
 ) -> None:
-    app.config["RETENTION_DAYS"] = 1  # would also take the submission 30 days less a second old
+    set_settings(app, retention_days=1)  # would also take the submission 30 days less a second old
     result = runner.invoke(purge_command, ["--older-than", "30"])
     assert result.exit_code == 0, result.output
     assert "Retention period: 30 days (--older-than)." in result.output
@@ -196,12 +197,12 @@ def test_the_option_overrides_the_setting(
 def test_dry_run_applies_the_setting_too(
     app: Flask, runner: FlaskCliRunner, history: dict[str, list[int]]
 ) -> None:
-    app.config["RETENTION_DAYS"] = 30
+    set_settings(app, retention_days=30)
     before = _remaining(app)
     result = runner.invoke(purge_command, ["--dry-run"])
     assert result.exit_code == 0, result.output
     assert "Would delete 2 submissions" in result.output
-    assert "Retention period: 30 days (RETENTION_DAYS)." in result.output
+    assert "Retention period: 30 days (the retention setting)." in result.output
     assert _remaining(app) == before
     assert _purges(app) == []
 
@@ -210,13 +211,12 @@ def test_dry_run_applies_the_setting_too(
 def test_purge_without_a_period_deletes_nothing(
     app: Flask, runner: FlaskCliRunner, history: dict[str, list[int]], args: list[str]
 ) -> None:
-    """No RETENTION_DAYS and no --older-than: a usage error, nothing touched. (A setting that
+    """No retention period set and no --older-than: a usage error, nothing touched. (A setting that
     is not a whole number of days stops the app at start-up: tests/test_config.py.)"""
-    app.config["RETENTION_DAYS"] = None
     before = _remaining(app)
     result = runner.invoke(purge_command, args)
     assert result.exit_code == 2
-    assert "no retention period: set RETENTION_DAYS" in result.output
+    assert "no retention period: set it on the settings page" in result.output
     assert "or pass --older-than DAYS" in result.output
     assert _remaining(app) == before
     assert _purges(app) == []
@@ -237,7 +237,7 @@ def test_purge_with_nothing_to_delete_is_still_audited(
 def test_audited_ids_are_capped(
     app: Flask, runner: FlaskCliRunner, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(maintenance, "MAX_AUDITED_IDS", 2)
+    monkeypatch.setattr(retention, "MAX_AUDITED_IDS", 2)
     ids = [make_submission(app, created_at=clock() - timedelta(days=9)).id for _ in range(3)]
     result = runner.invoke(purge_command, ["--older-than", "7"])
     assert result.exit_code == 0, result.output

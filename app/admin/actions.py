@@ -66,11 +66,21 @@ ACTION_GROUPS: dict[str, tuple[Any, tuple[tuple[str, Any], ...]]] = {
             ("audit.export", _l("Audit log exported")),
         ),
     ),
+    "settings.": (
+        _l("Clinic settings"),
+        (
+            ("settings.view", _l("Settings viewed")),
+            ("settings.change", _l("Settings changed")),
+        ),
+    ),
     "demo_data.": (_l("Demo data"), (("demo_data.create", _l("Demo data created")),)),
     "backup.": (_l("Backups"), (("backup.create", _l("Backup made")),)),
     "retention.": (
         _l("Data retention"),
-        (("retention.purge", _l("Old submissions and drafts deleted")),),
+        (
+            ("retention.view", _l("Purge preview viewed")),
+            ("retention.purge", _l("Old submissions and drafts deleted")),
+        ),
     ),
 }
 

@@ -25,6 +25,7 @@ from app.extensions import db
 from app.i18n import SESSION_KEY as LANGUAGE_KEY
 from app.models import StaffUser
 from app.ratelimit import limited
+from app.settings.store import current
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -131,7 +132,7 @@ def enrol() -> ResponseReturnValue:
             _complete_sign_in(user, "totp")
             return render_template("auth/recovery_codes.html", codes=codes, next_url=_home(user))
         form.code.errors.append(_("That code is not right. Check the app and try again."))
-    uri = totp.provisioning_uri(secret, user.email, current_app.config["CLINIC_NAME"])
+    uri = totp.provisioning_uri(secret, user.email, current().site_name)
     return render_template("auth/enrol.html", form=form, qr=totp.qr_svg(uri), secret=secret)
 
 

@@ -45,3 +45,8 @@ class Outcome(StrEnum):
 
 # The outcomes that end the questionnaire at the safety step (SPEC section 2, "Safety first").
 SAFETY_STOP_OUTCOMES = frozenset({Outcome.EMERGENCY, Outcome.SEE_DOCTOR})
+# The outcomes whose result page offers the clinic's online booking (when it has a link): not
+# a safety stop, and not a clinician review, which waits for a physiotherapist's decision.
+BOOKABLE_OUTCOMES = frozenset(
+    {Outcome.SUGGEST_CONSULT, Outcome.NOT_INDICATED, Outcome.NOT_SUITABLE}
+)

@@ -2,8 +2,8 @@
 
 Most of a step page's cost is its template: the same radio buttons and translated labels for
 every patient. A step page shown by GET depends on nothing but the language, the step, the
-answers already given on that step and the CSRF token (the clinic's details are the app's
-configuration). So each page is rendered once with a placeholder where the token goes, kept in
+answers already given on that step, the clinic's settings (their revision: ``app.settings``)
+and the CSRF token. So each page is rendered once with a placeholder where the token goes, kept in
 a bounded cache of the app's, and every request puts its own token in (measured in
 docs/performance.md).
 
@@ -26,6 +26,7 @@ from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
 from app.screening.catalogue import Step
+from app.settings.store import current
 
 # Every step but the contact step, in both languages, and the answers patients commonly give;
 # a page is about 10 KB, so a full cache holds about 5 MB a worker. Older pages make way.
@@ -85,6 +86,7 @@ def step_page(step: Step, answers: Mapping[str, Any], render: Render) -> str:
         return render(generate_csrf)
     pages: PageCache = current_app.extensions[EXTENSION]
     key = (
+        current().revision,  # the clinic's name and details are on the page
         str(get_locale()),
         step.id,
         tuple(_frozen(answers.get(question.id)) for question in step.questions),

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 from app.screening.catalogue import Kind, Question, Step
 from app.screening.forms import StepForm
 from app.screening.questions import STEPS
+from app.settings.store import current
 
 
 def anchor_id(question: Question) -> str:
@@ -76,14 +77,23 @@ def answer_rows(answers: dict[str, Any]) -> list[tuple[Step, list[AnswerRow]]]:
 
 
 def clinic_details() -> dict[str, Any]:
-    """The clinic's name and contact points, from configuration."""
+    """The clinic's name and contact points (its settings, ``app.settings``), the texts it
+    wrote for patients in the page's language, and the numbers for urgent help (from the
+    configuration: the operator sets them for the region)."""
+    settings = current()
     config = current_app.config
+    language = str(get_locale())
     return {
-        "name": config["CLINIC_NAME"],
-        "phone": config["CLINIC_PHONE"],
-        "email": config["CLINIC_EMAIL"],
-        "address": config["CLINIC_ADDRESS"],
-        "booking_url": config["CLINIC_BOOKING_URL"],
+        "name": settings.name,
+        "site_name": settings.site_name,
+        "phone": settings.phone,
+        "email": settings.email,
+        "address": settings.address,
+        "hours": settings.in_language("hours", language),
+        "booking_url": settings.booking_url,
+        "next_steps": settings.in_language("next_steps", language),
+        "response_target_days": settings.response_target_days,
+        "finished": settings.finished,
         "emergency_number": config["EMERGENCY_NUMBER"],
         "health_line": config["HEALTH_LINE"] or gettext("Health811 (call 811)"),
     }

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.codes import Actor, Status
 from app.database import add_unless_taken, read_value, utcnow
+from app.dates import response_due_at
 from app.extensions import db
 from app.models import AuditEvent, Draft, Submission, add_search_terms
 from app.references import new_reference
@@ -238,7 +239,9 @@ def _submission_from(draft: Draft, stop: bool) -> Submission:
         submission.consented_at = draft.consented_at
     # Its place in the staff's work list (app.staff.service.refresh_work keeps it up to date).
     submission.created_at = utcnow()
-    submission.place_in_work_list(cleared=False)
+    submission.place_in_work_list(
+        cleared=False, response_due=response_due_at(submission.created_at)
+    )
     return submission
 
 

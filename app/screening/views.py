@@ -14,10 +14,13 @@ from typing import Any
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
+from flask_babel import format_date
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
+from app.codes import Channel
 from app.database import begin_single_reads
+from app.dates import response_due_at
 from app.extensions import csrf, db
 from app.ratelimit import limited
 from app.screening import service
@@ -179,4 +182,7 @@ def result() -> ResponseReturnValue:
         "screening/result.html",
         submission=submission,
         reasons=[RULE_TEXTS[rule_id].patient for rule_id in submission.reasons],
+        # The clinic's promise: when it will make a first contact, and how.
+        respond_by=format_date(response_due_at(submission.created_at), "full"),
+        by_email=submission.contact_preference == Channel.EMAIL,
     )

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app import audit
 from app.codes import CLOSED_STATUSES, Status
 from app.database import add_unless_taken, utcnow
+from app.dates import response_due_at
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -42,7 +43,9 @@ def refresh_work(submission: Submission) -> None:
     )
     if submission.status in CLOSED_STATUSES:
         submission.follow_up_due = None  # a closed follow-up has nothing due
-    submission.place_in_work_list(cleared=cleared)
+    submission.place_in_work_list(
+        cleared=cleared, response_due=response_due_at(submission.created_at)
+    )
 
 
 def _acted(submission: Submission, staff: StaffUser, action: str) -> None:

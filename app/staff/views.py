@@ -39,6 +39,7 @@ from app.extensions import db
 from app.models import StaffUser, Submission
 from app.references import canonical_reference
 from app.screening.codes import Outcome
+from app.settings.store import current
 from app.staff import service
 from app.staff.export import Sent, csv_lines, export_filename
 from app.staff.forms import (
@@ -183,7 +184,7 @@ def _render_queue(view: View, find_form: FindForm, found: Found | None = None) -
         response_target=ngettext(
             "within %(num)s business day",
             "within %(num)s business days",
-            current_app.config["RESPONSE_TARGET_DAYS"],
+            current().response_target_days,
         ),
     )
 

@@ -12,11 +12,12 @@ from tests.conftest import make_staff, sign_in
 
 
 def admin_routes(app: Flask, staff_id: int) -> list[tuple[str, str]]:
-    """``(method, url)`` for every route of the admin blueprint."""
+    """``(method, url)`` for every route of the admin area: its blueprint and the clinic
+    settings'."""
     routes = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
-            if rule.endpoint.startswith("admin."):
+            if rule.endpoint.startswith(("admin.", "settings.")):
                 url = rule.build({"staff_id": staff_id} if rule.arguments else {})[1]
                 routes += [(m, url) for m in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return routes
@@ -35,7 +36,9 @@ def test_the_area_has_the_expected_routes(app: Flask) -> None:
     assert ("GET", "/admin/audit") in routes
     assert ("GET", "/admin/audit/export") in routes
     assert ("POST", "/admin/accounts/7/disable") in routes
-    assert len(routes) == 11
+    assert ("POST", "/admin/settings") in routes
+    assert ("POST", "/admin/settings/retention") in routes
+    assert len(routes) == 15
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(app: Flask, client: FlaskClient) -> None:

@@ -315,12 +315,13 @@ def test_pages_begin_deferred_and_forms_take_the_write_lock_first(
     try:
         for url in ("/", "/screening", "/screening/pain", "/screening/check"):
             client.get(url)
-        assert begins == ["BEGIN"] * 4
-        begins.clear()
+            assert set(begins) == {"BEGIN"}, url  # at least one, each deferred
+            begins.clear()
         assert send(client).headers["Location"] == "/screening/result"  # GET check, POST
-        assert begins == ["BEGIN", "BEGIN IMMEDIATE"]
+        assert begins.count("BEGIN IMMEDIATE") == 1  # the final POST's; the reads are deferred
+        assert set(begins) == {"BEGIN", "BEGIN IMMEDIATE"}
         begins.clear()
         assert client.get("/screening/result").status_code == 200
-        assert begins == ["BEGIN"]
+        assert set(begins) == {"BEGIN"}
     finally:
         event.remove(engine, "before_cursor_execute", record)

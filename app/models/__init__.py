@@ -1,0 +1,45 @@
+"""Database models: questionnaire drafts and submissions, the terms staff find them by, their
+follow-up (status changes, contact attempts, assignments, notes, clearance decisions), staff
+accounts, sessions and recovery codes, the clinic's settings, and the audit log.
+
+One module per part; every model is imported from here (``from app.models import Submission``).
+"""
+
+from app.models.audit import APPEND_ONLY, AuditEvent, AuditLogIsAppendOnly
+from app.models.common import one_of
+from app.models.follow_up import Assignment, Clearance, ContactAttempt, Note, StatusChange
+from app.models.settings import SETTING_NAME_MAX, ClinicSetting, SettingChange
+from app.models.staff import STAFF_NAME_MAX, RecoveryCode, StaffSession, StaffUser
+from app.models.submissions import (
+    ASSIGNEE_FILTERS,
+    SEARCH_TERM_MAX,
+    Draft,
+    SearchTerm,
+    Submission,
+    add_search_terms,
+)
+
+__all__ = [
+    "APPEND_ONLY",
+    "ASSIGNEE_FILTERS",
+    "SEARCH_TERM_MAX",
+    "SETTING_NAME_MAX",
+    "STAFF_NAME_MAX",
+    "Assignment",
+    "AuditEvent",
+    "AuditLogIsAppendOnly",
+    "Clearance",
+    "ClinicSetting",
+    "ContactAttempt",
+    "Draft",
+    "Note",
+    "RecoveryCode",
+    "SearchTerm",
+    "SettingChange",
+    "StaffSession",
+    "StaffUser",
+    "StatusChange",
+    "Submission",
+    "add_search_terms",
+    "one_of",
+]
