@@ -17,7 +17,7 @@ from app.models import StaffUser, Submission, add_search_terms
 from app.references import new_reference
 from app.settings.fields import FIELDS, FIELDS_BY_NAME
 from app.settings.service import save
-from app.settings.store import current
+from app.settings.store import changed, current
 
 ANSWERS: dict[str, Any] = {
     "rf_saddle_numbness": "no",
@@ -89,6 +89,7 @@ def set_settings(app: Flask, **typed: Any) -> list[str]:
         before = current()
         values = {f.name: getattr(before, f.name) for f in FIELDS}
         values.update({name: FIELDS_BY_NAME[name].parse(str(text)) for name, text in typed.items()})
-        changed = save(before, values, admin)
+        names = save(before, values, admin)
         db.session.commit()
-        return changed
+        changed()
+        return names

@@ -16,6 +16,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import ClinicSetting, SettingChange, StaffUser, Submission
 from app.settings.fields import FIELDS
+from app.settings.revision import announce
 from app.settings.store import ClinicSettings
 from app.worklist import Work, response_due
 
@@ -56,6 +57,7 @@ def save(before: ClinicSettings, values: Mapping[str, Any], staff: StaffUser) ->
         )
         shown[field.name] = {"old": old, "new": new}
     audit.record("settings.change", detail={"changes": shown})
+    announce(db.session)
     if DUE_DATE_SETTINGS & changed.keys():
         move_due_dates(values["response_target_days"], ZoneInfo(values["time_zone"]))
     return list(changed)

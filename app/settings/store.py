@@ -2,11 +2,10 @@
 
 Each worker keeps the settings it last read with their revision (the highest id of the change
 history, ``SettingChange``). A request that needs a setting first reads that revision, one
-indexed lookup on a connection of its own (``read_value``); only when it moved (a change on any
-worker) are the settings read again. The request then keeps them (``g``), so that a page shows
-one consistent set. Should the database not answer, the last settings read (or, before any,
-those of the configuration) stand, so that an error page can still be shown.
-"""
+indexed lookup on a connection of the thread's own (``app.settings.revision``); only when it
+moved (a change on any worker) are the settings read again. The request then keeps them (``g``),
+so that a page shows one consistent set. Should the database not answer, the last settings read
+(or, before any, those of the configuration) stand, so that an error page can still be shown."""
 
 from __future__ import annotations
 
@@ -18,12 +17,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.database import read_rows, read_value
-from app.models import ClinicSetting, SettingChange
+from app.database import read_rows
+from app.extensions import db
+from app.models import ClinicSetting
 from app.settings.fields import FIELDS, Invalid
+from app.settings.revision import RevisionWatch, changed_here
 from config import ENVIRONMENT_APPLIED
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ def from_rows(config: Any, rows: list[Any], revision: int) -> ClinicSettings:
     return ClinicSettings(revision=revision, sources=sources, **values)
 
 
-REVISION = select(func.max(SettingChange.id))
+WATCH = "ims_settings_revision"
 ROWS = select(
     ClinicSetting.name, ClinicSetting.value, ClinicSetting.changed_at, ClinicSetting.changed_by
 )
@@ -124,12 +125,15 @@ ROWS = select(
 def _read(app: Flask) -> ClinicSettings:
     """The settings in force now, read again only when their revision moved."""
     held: ClinicSettings | None = app.extensions.get(EXTENSION)
+    watch: RevisionWatch | None = app.extensions.get(WATCH)
+    if watch is None:
+        watch = app.extensions[WATCH] = RevisionWatch(db.engine)
     try:
-        revision = read_value(REVISION) or 0
+        revision = watch.revision()
         if held is not None and held.revision == revision:
             return held
         rows = read_rows(ROWS)
-    except SQLAlchemyError:
+    except (SQLAlchemyError, watch.engine.dialect.loaded_dbapi.Error):
         log.warning("clinic settings not read: the database did not answer")
         return held or from_rows(app.config, [], -1)
     settings = from_rows(app.config, rows, revision)
@@ -161,6 +165,9 @@ def warn_if_unfinished(app: Flask) -> None:
         )
 
 
-def forget() -> None:
-    """Read the settings again at their next use in this request (after a change)."""
+def changed() -> None:
+    """The settings were just changed (committed): this request and every thread of this
+    worker read them again at their next use; the other workers hear of it from the database
+    (``app.settings.revision``)."""
     g.pop(EXTENSION, None)
+    changed_here()

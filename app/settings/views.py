@@ -23,7 +23,7 @@ from app.models import SettingChange
 from app.settings import service
 from app.settings.fields import FIELDS, FIELDS_BY_NAME, Section
 from app.settings.forms import SUGGESTED_ZONES, PurgeForm, SettingsForm
-from app.settings.store import Origin, current, forget
+from app.settings.store import Origin, changed, current
 
 bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
 guard_blueprint(bp)
@@ -132,16 +132,16 @@ def save() -> ResponseReturnValue:
     form = SettingsForm()
     if not form.validate_on_submit():
         return _page(form), 422
-    changed = service.save(current(), form.values(), g.staff_user)
+    names = service.save(current(), form.values(), g.staff_user)
     db.session.commit()
-    forget()
-    if changed:
-        labels = ", ".join(str(FIELDS_BY_NAME[name].label) for name in changed)
+    changed()
+    if names:
+        labels = ", ".join(str(FIELDS_BY_NAME[name].label) for name in names)
         flash(
             ngettext(
                 "%(num)d setting saved: %(names)s. Patients and staff see it now.",
                 "%(num)d settings saved: %(names)s. Patients and staff see them now.",
-                len(changed),
+                len(names),
                 names=labels,
             )
         )

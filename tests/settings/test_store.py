@@ -3,6 +3,7 @@ another worker changed them, and the last ones kept when the database does not a
 
 from __future__ import annotations
 
+import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,11 +15,15 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
+from app.models import StaffUser
 from app.settings import store
+from app.settings.fields import FIELDS
+from app.settings.revision import RevisionWatch
+from app.settings.service import save
 from app.settings.store import ClinicSettings, Origin, from_rows
 from config import ENVIRONMENT_APPLIED
 from tests.builders import set_settings
-from tests.conftest import make_app
+from tests.conftest import make_app, make_staff
 
 
 @contextmanager
@@ -53,21 +58,63 @@ def test_a_change_is_in_force_on_the_next_request_of_every_worker(tmp_path: Path
     assert "Rideau Physio" in patient.get("/screening/safety").get_data(as_text=True)
 
 
-def test_settings_are_read_once_a_request_at_most(tmp_path: Path) -> None:
+def test_settings_are_read_once_a_request_at_most(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_app(tmp_path)
     client = app.test_client()
+    revisions: list[int] = []
+    read_revision = RevisionWatch.revision
+
+    def counted(watch: RevisionWatch) -> int:
+        revisions.append(read_revision(watch))
+        return revisions[-1]
+
+    monkeypatch.setattr(RevisionWatch, "revision", counted)
     client.get("/")  # the worker reads them once
     with statements(app) as seen:
         client.get("/")
         client.get("/screening/safety")
-    assert reads(seen, "setting_change") == 2  # the revision, once a request
+    assert revisions == [0, 0, 0]  # the revision, once a request
     assert reads(seen, "clinic_setting") == 0  # unchanged: the worker's copy stands
     set_settings(app, phone="613-555-0123")
+    revisions.clear()
     with statements(app) as seen:
         client.get("/")
         client.get("/")
-    assert reads(seen, "setting_change") == 2
+    assert len(revisions) == 2
+    assert revisions[0] > 0
     assert reads(seen, "clinic_setting") == 1  # read again once, after the change
+
+
+def test_the_revision_is_read_on_the_threads_own_connection(app: Flask) -> None:
+    with app.app_context():
+        watch = RevisionWatch(db.engine)
+        assert watch.revision() == 0
+        first = watch._held()
+        assert watch._held() is first  # kept for the next request
+    set_settings(app, name="Rideau Physio")
+    with app.app_context():
+        assert watch.revision() > 0  # sees the other connection's commit at once
+        db.engine.dispose()  # disposing of the engine closes it
+        assert watch._held() is not first
+
+
+def test_another_workers_change_reaches_this_one_without_a_word_from_it(app: Flask) -> None:
+    """No ``changed_here``: on PostgreSQL the NOTIFY sent with the change, on SQLite the
+    revision read each time."""
+    with app.app_context():
+        watch = RevisionWatch(db.engine)
+        before = watch.revision()
+        admin = make_staff(app, "admin")
+        settings = store.current()
+        values = {f.name: getattr(settings, f.name) for f in FIELDS} | {"name": "Elsewhere"}
+        save(settings, values, db.session.get(StaffUser, admin.id))
+        db.session.commit()  # as another worker would: this process is not told
+        if watch.listens:  # wait (at most 5 s) for the notification to reach the socket
+            connection = watch._held().connection.dbapi_connection
+            assert select.select([connection.fileno()], [], [], 5.0)[0]
+        assert watch.revision() > before
 
 
 def test_the_last_settings_stand_when_the_database_does_not_answer(
@@ -80,7 +127,7 @@ def test_the_last_settings_stand_when_the_database_does_not_answer(
     def down(*_args: Any) -> None:
         raise OperationalError("SELECT", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(store, "read_value", down)
+    monkeypatch.setattr(RevisionWatch, "revision", down)
     with app.app_context():
         assert store.current().name == "Rideau Physio"
     app.extensions.pop(store.EXTENSION)  # a worker that never read them: the configuration's
