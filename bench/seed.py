@@ -57,8 +57,8 @@ RECENT = timedelta(days=7)
 # After a month a submission has nearly always been closed; a few are forgotten.
 HANDLED_AFTER = timedelta(days=30)
 FORGOTTEN_RATE = 0.02
-CLINIC_ZONE = ZoneInfo("America/Toronto")  # config BABEL_DEFAULT_TIMEZONE
-RESPONSE_TARGET_DAYS = 1  # config RESPONSE_TARGET_DAYS
+CLINIC_ZONE = ZoneInfo("America/Toronto")  # the clinic settings' default time zone
+RESPONSE_TARGET_DAYS = 1  # and response target
 # Status weights for the last week and for older submissions.
 _STATUS_WEIGHTS: dict[Status, tuple[int, int]] = {
     Status.NEW: (70, 2),

@@ -151,6 +151,8 @@ class Field:
     environment: str | None = None
     widget: Widget = Widget.LINE
     language: str | None = None  # "en" or "fr": a text patients read in that language
+    # HTML attributes of its input: what browsers and assistive technology should expect.
+    attributes: tuple[tuple[str, str], ...] = ()
 
     def show(self, value: Any) -> str:
         """The value as text: what the page's input holds, and what the history records."""
@@ -161,6 +163,7 @@ def _both(name: str, label: Any, hint: Any, limit: int, widget: Widget) -> tuple
     """A text patients read, in English and in French (the French one without a hint: it is
     the English one's, just above)."""
     section = Section.PATIENTS if widget is Widget.TEXT else Section.CLINIC
+    rows = (("rows", "4"),) if widget is Widget.TEXT else ()
     english = Field(
         f"{name}_en",
         section,
@@ -169,6 +172,7 @@ def _both(name: str, label: Any, hint: Any, limit: int, widget: Widget) -> tuple
         hint=hint,
         widget=widget,
         language="en",
+        attributes=(("lang", "en"), ("spellcheck", "true"), *rows),
     )
     french = Field(
         f"{name}_fr",
@@ -177,6 +181,7 @@ def _both(name: str, label: Any, hint: Any, limit: int, widget: Widget) -> tuple
         _text(limit),
         widget=widget,
         language="fr",
+        attributes=(("lang", "fr-CA"), ("spellcheck", "true"), *rows),
     )
     return english, french
 
@@ -189,6 +194,7 @@ FIELDS: tuple[Field, ...] = (
         _text(LINE_MAX),
         hint=_l("As patients know it. Shown at the top of every page."),
         config="CLINIC_NAME",
+        attributes=(("autocomplete", "organization"),),
         environment="CLINIC_NAME",
     ),
     Field(
@@ -197,6 +203,7 @@ FIELDS: tuple[Field, ...] = (
         _l("Phone number"),
         parse_phone,
         config="CLINIC_PHONE",
+        attributes=(("type", "tel"), ("autocomplete", "tel")),
         environment="CLINIC_PHONE",
     ),
     Field(
@@ -205,6 +212,7 @@ FIELDS: tuple[Field, ...] = (
         _l("Email address"),
         parse_email,
         config="CLINIC_EMAIL",
+        attributes=(("type", "email"), ("autocomplete", "email"), ("spellcheck", "false")),
         environment="CLINIC_EMAIL",
     ),
     Field(
@@ -213,6 +221,7 @@ FIELDS: tuple[Field, ...] = (
         pgettext("the clinic's postal address", "Address"),
         _text(LINE_MAX),
         config="CLINIC_ADDRESS",
+        attributes=(("autocomplete", "street-address"),),
         environment="CLINIC_ADDRESS",
     ),
     *_both(
@@ -232,6 +241,7 @@ FIELDS: tuple[Field, ...] = (
             "if the clinic books by phone only."
         ),
         config="CLINIC_BOOKING_URL",
+        attributes=(("type", "url"), ("spellcheck", "false")),
         environment="CLINIC_BOOKING_URL",
     ),
     *_both(
@@ -255,6 +265,7 @@ FIELDS: tuple[Field, ...] = (
             "Friday). Patients are told so; the queue marks what is past it."
         ),
         config="RESPONSE_TARGET_DAYS",
+        attributes=(("inputmode", "numeric"),),
         environment="RESPONSE_TARGET_DAYS",
     ),
     Field(
@@ -264,6 +275,7 @@ FIELDS: tuple[Field, ...] = (
         parse_zone,
         hint=_l("The clinic's days, business hours and every time staff read follow it."),
         config="BABEL_DEFAULT_TIMEZONE",
+        attributes=(("list", "zones"), ("spellcheck", "false"), ("autocomplete", "off")),
     ),
     Field(
         "retention_days",
@@ -276,6 +288,7 @@ FIELDS: tuple[Field, ...] = (
             "everything until a purge is given a period."
         ),
         config="RETENTION_DAYS",
+        attributes=(("inputmode", "numeric"),),
         environment="RETENTION_DAYS",
     ),
 )

@@ -4,13 +4,10 @@ its values."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_number, format_time, ngettext
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import audit, retention
@@ -21,77 +18,19 @@ from app.database import begin_read_only, utcnow
 from app.extensions import db
 from app.models import SettingChange
 from app.settings import service
-from app.settings.fields import FIELDS, FIELDS_BY_NAME, Section
+from app.settings.fields import FIELDS_BY_NAME
 from app.settings.forms import SUGGESTED_ZONES, PurgeForm, SettingsForm
-from app.settings.store import Origin, changed, current
+from app.settings.presenters import (
+    KIND_LABELS,
+    last_purge_words,
+    page_sections,
+    source_words,
+)
+from app.settings.store import changed, current
 
 bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
 guard_blueprint(bp)
 HISTORY_SHOWN = 20
-# What a purge deletes, by table; a table added later shows by its name until it is named here.
-KIND_LABELS = {
-    "submission": _l("Submissions"),
-    "search_term": _l("Search terms (name, phone and email words)"),
-    "status_change": _l("Status changes"),
-    "note": _l("Notes"),
-    "clearance": _l("Clearance decisions"),
-    "contact_attempt": _l("Contact attempts"),
-    "assignment": _l("Assignments"),
-    "draft": _l("Expired unfinished questionnaires"),
-}
-
-
-def moment_words(at: datetime | None) -> str:
-    """A moment to the minute, in the clinic's time zone: "Dec 3, 2026, 1:33 PM"."""
-    if at is None:
-        return ""
-    return f"{format_date(at, 'medium')}, {format_time(at, 'short')}"
-
-
-def _sources(names: dict[int, str]) -> dict[str, str]:
-    """Where each setting's value in force came from, in words."""
-    settings = current()
-    words = {}
-    for setting in FIELDS:
-        source = settings.sources[setting.name]
-        if source.origin is Origin.PAGE:
-            words[setting.name] = _(
-                "In force: set on this page by %(name)s, %(when)s.",
-                name=names.get(source.by or 0, "?"),
-                when=moment_words(source.at),
-            )
-        elif source.origin is Origin.ENVIRONMENT:
-            words[setting.name] = _(
-                "In force: from the environment variable %(variable)s.",
-                variable=setting.environment,
-            )
-        else:
-            words[setting.name] = _("In force: the default.")
-    return words
-
-
-def last_purge_words(names: dict[int, str]) -> str:
-    """When the last purge ran, who ran it and what it deleted, in a sentence."""
-    event = retention.last_purge()
-    if event is None:
-        return _("No purge has run yet.")
-    deleted = (event.detail or {}).get("counts", {}).get("submission", 0)
-    who = names.get(event.staff_id or 0) if event.actor_type == Actor.STAFF else None
-    words = {"when": moment_words(event.at), "count": format_number(deleted)}
-    if who:
-        return ngettext(
-            "Last purge: %(when)s, by %(who)s: %(count)s submission deleted.",
-            "Last purge: %(when)s, by %(who)s: %(count)s submissions deleted.",
-            deleted,
-            who=who,
-            **words,
-        )
-    return ngettext(
-        "Last purge: %(when)s, by the scheduled command: %(count)s submission deleted.",
-        "Last purge: %(when)s, by the scheduled command: %(count)s submissions deleted.",
-        deleted,
-        **words,
-    )
 
 
 def _page(form: SettingsForm) -> str:
@@ -107,11 +46,10 @@ def _page(form: SettingsForm) -> str:
     return render_template(
         "settings/settings.html",
         form=form,
-        settings=current(),
-        sections={section: [f for f in FIELDS if f.section is section] for section in Section},
+        sections=page_sections(),
         fields=FIELDS_BY_NAME,
         names=names,
-        sources=_sources(names),
+        sources=source_words(names),
         history=history,
         last_purge=last_purge_words(names),
         suggested_zones=SUGGESTED_ZONES,
