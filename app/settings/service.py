@@ -49,7 +49,9 @@ def save(before: ClinicSettings, values: Mapping[str, Any], staff: StaffUser) ->
         old, new = (field.show(value) for value in changed[field.name])
         row = db.session.get(ClinicSetting, field.name, with_for_update=True)
         if row is None:
-            db.session.add(ClinicSetting(name=field.name, value=new, changed_by=staff.id))
+            db.session.add(
+                ClinicSetting(name=field.name, value=new, changed_at=now, changed_by=staff.id)
+            )
         else:
             row.value, row.changed_at, row.changed_by = new, now, staff.id
         db.session.add(

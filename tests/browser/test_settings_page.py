@@ -119,7 +119,7 @@ def test_clinic_name_changed_with_the_keyboard_alone(page: Page, live_app: Flask
     expect(page.locator(".site-name")).to_have_text(name)
     assert page.title().endswith(f"– {name}")
     assert page.locator("#name").input_value() == name
-    expect(page.locator("table.history-table tbody tr").first).to_contain_text(name)
+    expect(page.locator("table.changes tbody tr").first).to_contain_text(name)
     page.goto("/")
     expect(page.locator(".site-name")).to_have_text(name)
 

@@ -136,3 +136,10 @@ def test_every_detail_set_is_shown_with_the_clinics_words(app: Flask) -> None:
     assert "Du lundi au vendredi, de 8 h à 18 h" in words
     assert "Nous appelons d’un numéro masqué." in words
     assert "private number" not in words
+
+
+def test_opening_hours_stand_alone_without_a_phone(app: Flask) -> None:
+    set_settings(app, phone="", email="desk@rideau.example", hours_en="Weekdays, 9 to 5")
+    words = next_step(result_page(app.test_client(), Outcome.SUGGEST_CONSULT, "en"))
+    assert "Opening hours: Weekdays, 9 to 5" in words
+    assert "tel:" not in words
