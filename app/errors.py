@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.extensions import db
+from app.ratelimit import retry_after
 
 log = logging.getLogger(__name__)
 
@@ -39,16 +46,40 @@ MESSAGES = {
     ),
     500: (
         _l("Sorry, something went wrong on our side"),
-        _l("Your answers were not lost. Please try again in a few minutes, or call the clinic."),
+        _l("Please try again in a few minutes. If it happens again, call the clinic."),
+    ),
+    503: (
+        _l("This service is briefly unavailable"),
+        _l("Please try again in a minute."),
     ),
 }
+# The 503 of a form that could not be saved: what was lost, and what was not.
+NOT_SAVED = {
+    "screening": _l(
+        "The answers on this page were not saved. Please wait a minute, then send this page "
+        "again. The answers you gave on the pages before are kept."
+    ),
+    None: _l("What you sent was not saved. Please wait a minute, then send it again."),
+}
+# A database that does not answer (down, restarting, out of connections, locked past the wait).
+UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+RETRY_AFTER_SECONDS = 60
 
 
-def render_error(status: int, headers: list[tuple[str, str]] | None = None) -> ResponseReturnValue:
-    """The error page for ``status``, with any headers the error requires (``Allow``...)."""
+def render_error(
+    status: int,
+    headers: list[tuple[str, str]] | None = None,
+    message: Any = None,
+    again: str | None = None,
+) -> ResponseReturnValue:
+    """The error page for ``status``, with any headers the error requires (``Allow``...) and,
+    when given, a ``message`` of its own and the page to ``again`` (a questionnaire step to
+    send again)."""
     fallback = 500 if status >= 500 else 400
-    title, message = MESSAGES.get(status, MESSAGES[fallback])
-    page = render_template("errors/error.html", status=status, title=title, message=message)
+    title, usual = MESSAGES.get(status, MESSAGES[fallback])
+    page = render_template(
+        "errors/error.html", status=status, title=title, message=message or usual, again=again
+    )
     return page, status, headers or []
 
 
@@ -62,7 +93,23 @@ def register_error_pages(app: Flask) -> None:
             for name, value in error.get_headers()
             if name.lower() in {"allow", "retry-after"}
         ]
+        if error.code == 429 and not any(name.lower() == "retry-after" for name, _ in kept):
+            kept.append(("Retry-After", str(retry_after())))
         return render_error(error.code or 500, kept)
+
+    def _database_unavailable(error: Exception) -> ResponseReturnValue:
+        # The type only: the message of a database error may hold the statement's values.
+        log.warning("database unavailable (%s): answered 503", type(error).__name__)
+        with contextlib.suppress(Exception):
+            db.session.rollback()
+        message = again = None
+        if request.method == "POST":
+            message = NOT_SAVED.get(request.blueprint, NOT_SAVED[None])
+            again = request.path if request.blueprint == "screening" else None
+        return render_error(503, [("Retry-After", str(RETRY_AFTER_SECONDS))], message, again)
+
+    for kind in UNAVAILABLE:
+        app.register_error_handler(kind, _database_unavailable)
 
     @app.errorhandler(InternalServerError)
     def _server_error(error: InternalServerError) -> ResponseReturnValue:

@@ -91,10 +91,16 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hardening(app: Flask) -> None:
-    """Proxy headers (when configured), a readable query string, security headers and caching
-    rules."""
-    from app.http import register_proxy_fix, register_query_encoding, register_security_headers
+    """A body's limit however it is sent, proxy headers (when configured), a readable query
+    string, security headers and caching rules."""
+    from app.http import (
+        register_body_limit,
+        register_proxy_fix,
+        register_query_encoding,
+        register_security_headers,
+    )
 
+    register_body_limit(app)
     register_proxy_fix(app)
     register_query_encoding(app)  # last: the outermost layer, around the proxy fix too
     register_security_headers(app)

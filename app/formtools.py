@@ -41,10 +41,23 @@ def has_control_character(text: str, allowed: frozenset[str] = frozenset()) -> b
     return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
 
 
+# The two joiners are format characters that some scripts need to spell a word (Persian names,
+# Indic scripts, emoji sequences); they cannot turn text around or hide it.
+JOINERS = frozenset("\u200c\u200d")
+
+
+def has_format_character(text: str) -> bool:
+    """Whether ``text`` holds an invisible format character (Unicode category Cf) other than
+    the joiners: bidirectional controls (U+202E shows "Smith" as "htimS", and can disguise how a
+    name or a note reads to the staff), zero-width spaces, byte order marks..."""
+    return any(unicodedata.category(ch) == "Cf" and ch not in JOINERS for ch in text)
+
+
 class PlainText:
-    """Refuses control characters, on the patient's side and the staff's: a pasted NUL or
-    escape code is never a real answer, and PostgreSQL cannot store a NUL at all (it would be
-    a 500 there, and silently kept on SQLite). ``allow_newlines`` for multi-line text.
+    """Refuses control characters and invisible format characters, on the patient's side and
+    the staff's: a pasted NUL or escape code is never a real answer, PostgreSQL cannot store a
+    NUL at all (it would be a 500 there, and silently kept on SQLite), and a bidirectional
+    control makes text read otherwise than it is. ``allow_newlines`` for multi-line text.
 
     It stops the field's other checks: their messages would only be noise about the same text.
     """
@@ -56,6 +69,13 @@ class PlainText:
         text = field.data if isinstance(field.data, str) else ""
         if has_control_character(text, self.allowed):
             raise StopValidation(_l("Remove any special characters and try again."))
+        if has_format_character(text):
+            raise StopValidation(
+                _l(
+                    "This text holds invisible formatting characters, which often come with "
+                    "copied text. Please type it instead of pasting it."
+                )
+            )
 
 
 def new_form_key() -> str:

@@ -1,12 +1,13 @@
 """HTTP hardening applied to every request and response: a query string the app can always
-read, security headers and caching rules."""
+read, a body never past its limit, security headers and caching rules."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 if TYPE_CHECKING:
@@ -52,6 +53,44 @@ class EncodedQueryString:
                 chr(byte) if byte < 0x80 else f"%{byte:02X}" for byte in raw
             )
         return self.app(environ, start_response)
+
+
+# Set on the environ by BoundedBody when a body without a length went past the limit.
+TOO_LARGE = "ims.body_too_large"
+
+
+class BoundedBody:
+    """WSGI middleware: a body sent without a ``Content-Length`` (``Transfer-Encoding:
+    chunked``) is read here, up to ``limit`` bytes, and handed on with its length; one that
+    goes past the limit is marked, and the app refuses it (413).
+
+    Werkzeug applies ``MAX_CONTENT_LENGTH`` to such a body only as a limit on what it reads:
+    the form parser stopped at 32 KB and the request went on with the answers cut short.
+    """
+
+    def __init__(self, app: WSGIApplication, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if not environ.get("CONTENT_LENGTH") and environ.get("wsgi.input_terminated"):
+            body = environ["wsgi.input"].read(self.limit + 1)
+            if len(body) > self.limit:
+                environ[TOO_LARGE] = True
+                body = b""
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+        return self.app(environ, start_response)
+
+
+def register_body_limit(app: Flask) -> None:
+    """Refuse (413) a body past ``MAX_CONTENT_LENGTH`` however it is sent (``BoundedBody``)."""
+    app.wsgi_app = BoundedBody(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])  # type: ignore[method-assign]
+
+    @app.before_request
+    def _refuse_too_large() -> None:
+        if request.environ.get(TOO_LARGE):
+            abort(413)
 
 
 def register_query_encoding(app: Flask) -> None:

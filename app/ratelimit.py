@@ -9,6 +9,8 @@ it when the view is called.
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
@@ -38,3 +40,17 @@ def limited(limit: Callable[[], str], **options: Any) -> Callable[[View], View]:
         return cast(View, checked)
 
     return decorate
+
+
+# Said when the limiter cannot tell when its window ends (its storage did not answer).
+RETRY_AFTER_DEFAULT = 60
+
+
+def retry_after() -> int:
+    """Seconds until the limit this request went past lets one through again, for the 429's
+    ``Retry-After`` (Flask-Limiter sends it only with its other headers, which are off)."""
+    with contextlib.suppress(Exception):  # the storage may be down: a safe default then
+        current = limiter.current_limit
+        if current is not None:
+            return max(1, round(current.reset_at - time.time()))
+    return RETRY_AFTER_DEFAULT

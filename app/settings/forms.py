@@ -12,6 +12,7 @@ from wtforms import BooleanField, Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
 from app.database import utcnow
+from app.formtools import PlainText, strip
 from app.settings.fields import FIELDS, Invalid, Widget
 from app.settings.fields import Field as Setting
 from app.settings.store import ClinicSettings
@@ -28,10 +29,6 @@ SUGGESTED_ZONES = (
     "America/Moncton",
     "America/St_Johns",
 )
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 class _Parsed:
@@ -61,11 +58,15 @@ class SettingsForm(FlaskForm):
 
 
 for _setting in FIELDS:
-    _kind = TextAreaField if _setting.widget is Widget.TEXT else StringField
+    _paragraph = _setting.widget is Widget.TEXT
     setattr(
         SettingsForm,
         _setting.name,
-        _kind(_setting.label, validators=[_Parsed(_setting)], filters=[_strip]),
+        (TextAreaField if _paragraph else StringField)(
+            _setting.label,
+            validators=[PlainText(allow_newlines=_paragraph), _Parsed(_setting)],
+            filters=[strip],
+        ),
     )
 
 
