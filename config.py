@@ -125,6 +125,7 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "CLINIC_BOOKING_URL": str,
     "EMERGENCY_NUMBER": str,
     "HEALTH_LINE": str,
+    "HEALTH_LINE_NUMBER": str,
     "DRAFT_TTL_MINUTES": _minutes,
     "RESULT_TTL_MINUTES": _minutes,
     "RATELIMIT_STORAGE_URI": str,
@@ -183,6 +184,7 @@ class Config:
     CLINIC_BOOKING_URL: str | None = None
     EMERGENCY_NUMBER = "911"
     HEALTH_LINE: str | None = None  # None: the translated default, "Health811 (call 811)"
+    HEALTH_LINE_NUMBER = "811"  # what the see-a-doctor page's call link dials
 
     # Staff sign-in (QUALITY.md): Argon2id costs, session lifetimes, brute-force limits.
     ARGON2_TIME_COST = 2

@@ -99,7 +99,7 @@ def test_audit_log_action_filter_agrees_with_its_noun(
 def test_see_a_doctor_names_nurse_practitioners_as_ontario_does(client: FlaskClient) -> None:
     html = patient_result(client, "fr", rf_hot_swollen="yes")
     assert 'data-outcome="see_doctor"' in html
-    assert f"Veuillez consulter un médecin, {NURSE_PRACTITIONER} d’ici 24" in html
+    assert f"Consultez un médecin, {NURSE_PRACTITIONER} d’ici 24" in html
     assert f"consulté un médecin, {NURSE_PRACTITIONER}, n’hésitez pas" in html
     assert not re.search(r"\bIPS\b", html)
 

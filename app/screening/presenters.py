@@ -7,10 +7,14 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
 
 from app.screening.catalogue import Kind, Question, Step
+from app.screening.codes import Group, Outcome
 from app.screening.forms import StepForm
 from app.screening.questions import STEPS
+from app.screening.rule_texts import RULE_TEXTS
+from app.screening.rules import RULES_BY_ID
 from app.settings.store import current
 
 
@@ -96,4 +100,42 @@ def clinic_details() -> dict[str, Any]:
         "finished": settings.finished,
         "emergency_number": config["EMERGENCY_NUMBER"],
         "health_line": config["HEALTH_LINE"] or gettext("Health811 (call 811)"),
+        "health_line_number": config["HEALTH_LINE_NUMBER"],
     }
+
+
+# The reasons each result shows, by rule group, each group under its own heading: only those
+# that explain that result (under "IMS is not the right fit", the reasons IMS might have
+# helped would contradict the heading).
+REASON_SECTIONS: dict[Outcome, tuple[tuple[Group, Any], ...]] = {
+    Outcome.EMERGENCY: ((Group.EMERGENCY, _l("Why you need emergency care")),),
+    Outcome.SEE_DOCTOR: ((Group.URGENT, _l("Why a doctor should check you first")),),
+    Outcome.NOT_SUITABLE: ((Group.CONTRAINDICATION, _l("Why IMS is not the right fit")),),
+    Outcome.NOT_INDICATED: (),
+    Outcome.CLINICIAN_REVIEW: (
+        (Group.PRECAUTION, _l("Why a physiotherapist will check first")),
+        (Group.INDICATION, _l("Why IMS may help you")),
+        (Group.NOTE, _l("Good to know")),
+    ),
+    Outcome.SUGGEST_CONSULT: (
+        (Group.INDICATION, _l("Why we suggest this")),
+        (Group.NOTE, _l("Good to know")),
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonSection:
+    heading: Any
+    texts: list[str]  # the patient texts of its rules, to translate
+
+
+def reason_sections(outcome: str, reasons: list[str]) -> list[ReasonSection]:
+    """The result page's reasons: for each group its outcome shows, the reasons of that group
+    that fired, in reason order (a group with none is left out)."""
+    sections = []
+    for group, heading in REASON_SECTIONS[Outcome(outcome)]:
+        texts = [RULE_TEXTS[r].patient for r in reasons if RULES_BY_ID[r].group is group]
+        if texts:
+            sections.append(ReasonSection(heading, texts))
+    return sections

@@ -27,9 +27,13 @@ from app.screening import service
 from app.screening.codes import StepId
 from app.screening.forms import FORMS, StepForm, answers_from, form_data
 from app.screening.pages import register_page_cache, step_page
-from app.screening.presenters import answer_rows, clinic_details, field_errors
+from app.screening.presenters import (
+    answer_rows,
+    clinic_details,
+    field_errors,
+    reason_sections,
+)
 from app.screening.questions import STEP_IDS, STEPS, STEPS_BY_ID
-from app.screening.rule_texts import RULE_TEXTS
 
 bp = Blueprint("screening", __name__)
 csrf.exempt(bp)
@@ -148,7 +152,10 @@ def check() -> ResponseReturnValue:
 
 def _render_check(form: FlaskForm, answers: dict[str, Any]) -> str:
     return render_template(
-        "screening/check.html", form=form, sections=answer_rows(answers), steps=STEPS
+        "screening/check.html",
+        form=form,
+        sections=answer_rows(answers),
+        steps=STEPS,
     )
 
 
@@ -181,7 +188,7 @@ def result() -> ResponseReturnValue:
     return render_template(
         "screening/result.html",
         submission=submission,
-        reasons=[RULE_TEXTS[rule_id].patient for rule_id in submission.reasons],
+        reason_sections=reason_sections(submission.outcome, submission.reasons),
         # The clinic's promise: when it will make a first contact, and how.
         respond_by=format_date(response_due_at(submission.created_at), "full"),
         by_email=submission.contact_preference == Channel.EMAIL,

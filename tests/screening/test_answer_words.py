@@ -20,7 +20,9 @@ from tests.builders import make_submission
 from tests.conftest import sign_in
 from tests.journey import answer_all, send
 
-_ROW = re.compile(r'<div class="answer-row">\s*<dt>(.*?)</dt>\s*<dd>(.*?)</dd>', re.DOTALL)
+_ROW = re.compile(
+    r'<div(?: class="answer-row")?>\s*<dt(?: id="[^"]*")?>(.*?)</dt>\s*<dd>(.*?)</dd>', re.DOTALL
+)
 _LOCALES = {"en": "en", "fr": "fr_CA"}
 
 

@@ -146,7 +146,8 @@ def test_emergency_page_offers_no_booking(client: FlaskClient) -> None:
     post_step(client, "safety", step_data("safety", {**BASE_ANSWERS, "rf_stroke_signs": "yes"}))
     html = client.get("/screening/result").get_data(as_text=True)
     assert "booking.example.org" not in html
-    assert "Get emergency help now" in html
+    assert "Call 911 now" in html
+    assert '<a class="call-button" href="tel:911">Call 911</a>' in html
 
 
 def test_resent_final_post_stores_one_submission(app: Flask, client: FlaskClient) -> None:
@@ -261,8 +262,11 @@ def test_check_page_lists_answers_with_change_links(client: FlaskClient) -> None
     answer_all(client)
     assert client.get("/screening").headers["Location"] == "/screening/check"
     html = client.get("/screening/check").get_data(as_text=True)
-    for step in STEPS:
-        assert f'href="/screening/{step.id}"' in html
+    for step in STEPS:  # a Change link on every answer, back to its question, described by it
+        for question in step.questions:
+            link = f'href="/screening/{step.id}#{question.id}" aria-describedby="q-{question.id}"'
+            assert link in html
+            assert f'<dt id="q-{question.id}">' in html
     assert "Tennis elbow" in html
     assert "6 out of 10" in html
     assert "Alex Tremblay" in html

@@ -51,8 +51,12 @@ def result_page(client: FlaskClient, outcome: Outcome, lang: str, **answers: Any
 
 
 def next_step(html: str) -> str:
-    """The text of the "What happens next" section, up to the next heading."""
-    found = re.search(r"<h2>(What happens next|Prochaines étapes)</h2>(.*?)<h2>", html, re.DOTALL)
+    """The text of the "What happens next" section, up to the next heading or the reference."""
+    found = re.search(
+        r'<h2>(What happens next|Prochaines étapes)</h2>(.*?)(<h2>|<div class="reference">)',
+        html,
+        re.DOTALL,
+    )
     assert found, "no What happens next section"
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found[2])).strip()
 
@@ -92,8 +96,9 @@ def test_a_safety_stop_says_the_clinic_will_not_call(
         "fr": "la clinique ne communiquera pas avec vous au sujet de ces réponses",
     }[lang]
     assert said in words
-    assert "911" in html
-    assert "811" in html
+    # Each stop's one instruction, as a call link: 911, or the health line.
+    dialled = {Outcome.EMERGENCY: "911", Outcome.SEE_DOCTOR: "811"}[outcome]
+    assert f'<a class="call-button" href="tel:{dialled}">' in html
     assert "booking.example.org" not in html
 
 

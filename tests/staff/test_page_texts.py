@@ -71,7 +71,7 @@ def test_clearance_decision_error_is_tied_to_its_radios(
     assert title(html) == error + heading
     assert summary_targets(html) == ["decision-0"]
     group = re.search(
-        r'<fieldset aria-describedby="decision-error">.*?</fieldset>', html, re.DOTALL
+        r'<fieldset id="decision" aria-describedby="decision-error">.*?</fieldset>', html, re.DOTALL
     )
     assert group, "the decision's radios, described by their error"
     assert re.search(r'<p class="error-message" id="decision-error">.*?' + message, group[0])
