@@ -224,5 +224,6 @@ def test_print_view_hides_the_forms(app: Flask, desk: FlaskClient) -> None:
     made = make_submission(app)
     html = desk.get(f"/staff/submissions/{made.reference}").text
     assert 'class="no-print actions"' in html
-    with desk.get("/static/site.css") as css:
+    assert 'href="/static/staff.css"' in html  # the workspace's styles, print rules included
+    with desk.get("/static/staff.css") as css:
         assert ".actions" in css.text.split("@media print", 1)[1]
