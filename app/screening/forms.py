@@ -37,6 +37,7 @@ from wtforms.validators import (
 from app.formtools import PlainText, number, strip
 from app.screening.catalogue import NONE_CODE, Kind, Question, Step
 from app.screening.codes import StepId
+from app.screening.missing_answers import MISSING
 from app.screening.questions import STEPS
 from app.screening.questions_more import PHONE_MAX, PHONE_MIN
 
@@ -88,13 +89,8 @@ def one_value(form: FlaskForm, field: Field) -> None:
 
 
 def _required_message(question: Question) -> Any:
-    if question.kind is Kind.YES_NO:
-        return _l("Choose yes or no.")
-    if question.kind is Kind.MULTI:
-        if question.has_none:
-            return _l("Choose at least one option, or “None of these”.")
-        return _l("Choose at least one option.")
-    return _l("Choose an answer.")
+    """The question's own message when it is left unanswered (``missing_answers``)."""
+    return _l(MISSING[question.id])
 
 
 def _choice_field(question: Question) -> Field:

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from app.screening.catalogue import Kind, Question, Step
 from app.screening.codes import Group, Outcome
 from app.screening.forms import StepForm
+from app.screening.missing_answers import MISSING
 from app.screening.questions import STEPS
 from app.screening.rule_texts import RULE_TEXTS
 from app.screening.rules import RULES_BY_ID
@@ -25,14 +26,27 @@ def anchor_id(question: Question) -> str:
     return question.id
 
 
-def field_errors(form: StepForm) -> list[tuple[str, str, str]]:
-    """``(input id, message, question label)`` for the first error of each question, in page
-    order. The label tells apart messages that read alike (eleven "Choose yes or no")."""
-    return [
-        (anchor_id(q), str(form[q.id].errors[0]), q.label)
-        for q in form.step.questions
-        if form[q.id].errors
-    ]
+# From this many questions left unanswered on a page, the error summary says how many in one
+# line (linking to the first) instead of listing each: a page sent empty gives a short summary,
+# and each question still says what it needs beside it.
+COMPACT_FROM = 3
+
+
+def field_errors(form: StepForm) -> list[tuple[str, str]]:
+    """``(input id, message)`` for the error summary, in page order: the first error of each
+    question, each message its own (``missing_answers``); several questions left unanswered
+    make one line."""
+    errors = [(q, str(form[q.id].errors[0])) for q in form.step.questions if form[q.id].errors]
+    unanswered = [q for q, message in errors if message == gettext(MISSING.get(q.id, ""))]
+    if len(unanswered) < COMPACT_FROM:
+        return [(anchor_id(q), message) for q, message in errors]
+    count = ngettext(
+        "%(num)d question on this page is not answered yet.",
+        "%(num)d questions on this page are not answered yet.",
+        len(unanswered),
+    )
+    summary = [(anchor_id(unanswered[0]), count)]
+    return summary + [(anchor_id(q), m) for q, m in errors if q not in unanswered]
 
 
 @dataclass(frozen=True, slots=True)

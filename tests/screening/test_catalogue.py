@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from app.screening.catalogue import NONE_CODE, Kind
+from app.screening.missing_answers import MISSING
 from app.screening.questions import (
     CLINICAL_QUESTIONS,
     CONSENT_VERSION,
@@ -257,3 +258,11 @@ def test_rule_texts_not_empty(rule_id: str) -> None:
     assert text.patient.strip()
     assert text.staff.strip()
     assert text.patient != text.staff
+
+
+def test_every_choice_question_says_in_its_own_words_what_is_missing() -> None:
+    """WCAG 2.4.4: no two error messages alike; each names what its question asks."""
+    choosing = {q.id for s in STEPS for q in s.questions if q.required and q.choices}
+    choosing -= {q.id for s in STEPS for q in s.questions if q.kind is Kind.CONSENT}
+    assert set(MISSING) == choosing
+    assert len(set(MISSING.values())) == len(MISSING)

@@ -42,9 +42,9 @@ def valid(step_id: str, **changes: Any) -> dict[str, Any]:
 LONG_NAME = "A" * 101
 CASES = [
     # (step, form data, field whose error is expected, message)
-    ("safety", {}, "rf_saddle_numbness", "Choose yes or no."),
+    ("safety", {}, "rf_saddle_numbness", "Select yes if you have new numbness or tingling"),
     ("safety", valid("safety", rf_night_pain="maybe"), "rf_night_pain", "Choose from the options"),
-    ("pain", valid("pain", pain_areas=None), "pain_areas", "Choose at least one option."),
+    ("pain", valid("pain", pain_areas=None), "pain_areas", "Select where you have pain."),
     ("pain", valid("pain", pain_areas=["elbow", "knee"]), "pain_areas", "Choose from the options"),
     (
         "pain",
@@ -56,14 +56,14 @@ CASES = [
         "pain",
         valid("pain", nerve_symptoms=None),
         "nerve_symptoms",
-        "Choose at least one option, or “None of these”.",
+        "Select what your pain feels like, or “None of these”.",
     ),
     ("pain", valid("pain", pain_intensity="11"), "pain_intensity", "Choose from the options"),
     ("pain", valid("pain", pain_intensity="-1"), "pain_intensity", "Choose from the options"),
     ("pain", valid("pain", pain_intensity="five"), "pain_intensity", "Choose from the options"),
-    ("pain", valid("pain", pain_duration=None), "pain_duration", "Choose an answer."),
+    ("pain", valid("pain", pain_duration=None), "pain_duration", "Select how long you have"),
     ("history", valid("history", active_therapy="bogus"), "active_therapy", "Choose from the"),
-    ("health", valid("health", pregnant=None), "pregnant", "Choose an answer."),
+    ("health", valid("health", pregnant=None), "pregnant", "Select whether you are pregnant"),
     ("health", valid("health", age_band="over_100"), "age_band", "Choose from the options"),
     ("contact", valid("contact", full_name="   "), "full_name", "Enter your full name."),
     ("contact", valid("contact", full_name=LONG_NAME), "full_name", "100 characters or fewer"),
@@ -114,8 +114,10 @@ def test_invalid_step_is_refused_with_a_message_and_nothing_stored(
 
 
 def test_error_summary_links_to_each_field_in_order(client: FlaskClient) -> None:
-    html = post_step(client, "safety", {}).get_data(as_text=True)
-    links = [f'href="#{q.id}-yes"' for q in STEPS_BY_ID["safety"].questions]
+    questions = STEPS_BY_ID["safety"].questions
+    data = valid("safety", **{questions[1].id: None, questions[7].id: None})
+    html = post_step(client, "safety", data).get_data(as_text=True)
+    links = [f'href="#{q.id}-yes"' for q in (questions[1], questions[7])]
     positions = [html.index(link) for link in links]
     assert positions == sorted(positions)
     assert 'class="error-summary"' in html
