@@ -6,7 +6,7 @@ import contextlib
 import logging
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
@@ -105,7 +105,12 @@ def register_error_pages(app: Flask) -> None:
         message = again = None
         if request.method == "POST":
             message = NOT_SAVED.get(request.blueprint, NOT_SAVED[None])
-            again = request.path if request.blueprint == "screening" else None
+            if request.blueprint == "screening":  # the page that sent it (the check page's)
+                again = (
+                    url_for("screening.check")
+                    if request.endpoint == "screening.submit"
+                    else request.path
+                )
         return render_error(503, [("Retry-After", str(RETRY_AFTER_SECONDS))], message, again)
 
     for kind in UNAVAILABLE:

@@ -73,6 +73,24 @@ def test_a_database_that_stops_answering_gives_a_503(
     assert client.get("/screening/safety").status_code == 200
 
 
+@pytest.mark.sqlite_only
+def test_a_final_submission_during_an_outage_leads_back_to_the_check_page(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    assert conftest._sqlite_schema is not None
+    shutil.copyfile(conftest._sqlite_schema, folder / "db.sqlite3")
+    app = create_app(config_for(f"sqlite:///{folder / 'db.sqlite3'}"))
+    client = app.test_client()
+    answer_all(client)
+    token = csrf_token(client.get("/screening/check"))
+    folder.rename(tmp_path / "gone")
+    with app.app_context():
+        db.engine.dispose()
+    sent = client.post("/screening/submit", data={"csrf_token": token})
+    assert sent.status_code == 503
+    assert 'href="/screening/check"' in sent.get_data(as_text=True)
+
+
 def test_an_engine_that_cannot_connect_gives_503_pages(tmp_path: Path) -> None:
     """A PostgreSQL server that is not there (nothing listens on port 1). A patient with a
     questionnaire under way and a signed-in staff member both get the 503 page."""
