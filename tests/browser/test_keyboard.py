@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from app.screening.questions import STEPS
+from app.screening.questions import STEPS, STEPS_BY_ID
 from tests.browser.flows import answers_for, focused, keyboard_step
 
 
@@ -47,6 +47,8 @@ def test_error_summary_links_lead_to_the_field(page: Page) -> None:
     the keyboard's starting point there."""
     page.set_viewport_size({"width": 400, "height": 500})
     page.goto("/screening/safety")
+    for question in STEPS_BY_ID["safety"].questions[:-1]:  # the last one left unanswered
+        page.check(f"#{question.id}-no")
     page.click("main form button[type=submit]")
     links = page.locator(".error-summary a")
     links.last.focus()
