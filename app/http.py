@@ -73,7 +73,8 @@ class BoundedBody:
         self.limit = limit
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if not environ.get("CONTENT_LENGTH") and environ.get("wsgi.input_terminated"):
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if chunked and not environ.get("CONTENT_LENGTH") and environ.get("wsgi.input_terminated"):
             body = environ["wsgi.input"].read(self.limit + 1)
             if len(body) > self.limit:
                 environ[TOO_LARGE] = True

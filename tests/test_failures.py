@@ -29,6 +29,29 @@ from tests.journey import BASE_ANSWERS, answer_all, post_step, step_data
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "Smith" shown as "htimS"
 
 
+class Outage:
+    """An app on a SQLite file that can be taken away while it runs (a real outage: its
+    connections closed, the file gone) and given back."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.folder, self.gone = tmp_path / "data", tmp_path / "gone"
+        self.folder.mkdir()
+        assert conftest._sqlite_schema is not None
+        shutil.copyfile(conftest._sqlite_schema, self.folder / "db.sqlite3")
+        self.app = create_app(config_for(f"sqlite:///{self.folder / 'db.sqlite3'}"))
+
+    def _move(self, source: Path, target: Path) -> None:
+        source.rename(target)
+        with self.app.app_context():
+            db.engine.dispose()
+
+    def start(self) -> None:
+        self._move(self.folder, self.gone)
+
+    def end(self) -> None:
+        self._move(self.gone, self.folder)
+
+
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize(
     ("lang", "not_saved", "kept"),
@@ -41,17 +64,11 @@ def test_a_database_that_stops_answering_gives_a_503(
     tmp_path: Path, lang: str, not_saved: str, kept: str
 ) -> None:
     """A real outage: the database file goes away while the app runs (its connections closed)."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    assert conftest._sqlite_schema is not None
-    shutil.copyfile(conftest._sqlite_schema, folder / "db.sqlite3")
-    app = create_app(config_for(f"sqlite:///{folder / 'db.sqlite3'}"))
-    client = app.test_client()
+    outage = Outage(tmp_path)
+    client = outage.app.test_client()
     client.get(f"/?lang={lang}")
     token = csrf_token(client.get("/screening/safety"))
-    folder.rename(tmp_path / "gone")
-    with app.app_context():
-        db.engine.dispose()
+    outage.start()
     sent = client.post(
         "/screening/safety", data={**step_data("safety", BASE_ANSWERS), "csrf_token": token}
     )
@@ -67,25 +84,17 @@ def test_a_database_that_stops_answering_gives_a_503(
     assert shown.headers["Retry-After"] == "60"
     assert not_saved not in shown.get_data(as_text=True)  # nothing was sent
     assert client.get("/healthz").status_code == 503
-    (tmp_path / "gone").rename(folder)  # back: the next request works again
-    with app.app_context():
-        db.engine.dispose()
+    outage.end()  # the next request works again
     assert client.get("/screening/safety").status_code == 200
 
 
 @pytest.mark.sqlite_only
 def test_a_final_submission_during_an_outage_leads_back_to_the_check_page(tmp_path: Path) -> None:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    assert conftest._sqlite_schema is not None
-    shutil.copyfile(conftest._sqlite_schema, folder / "db.sqlite3")
-    app = create_app(config_for(f"sqlite:///{folder / 'db.sqlite3'}"))
-    client = app.test_client()
+    outage = Outage(tmp_path)
+    client = outage.app.test_client()
     answer_all(client)
     token = csrf_token(client.get("/screening/check"))
-    folder.rename(tmp_path / "gone")
-    with app.app_context():
-        db.engine.dispose()
+    outage.start()
     sent = client.post("/screening/submit", data={"csrf_token": token})
     assert sent.status_code == 503
     assert 'href="/screening/check"' in sent.get_data(as_text=True)
@@ -133,7 +142,12 @@ def chunked(client: FlaskClient, path: str, body: bytes) -> int:
         path,
         input_stream=io.BytesIO(body),
         content_type="application/x-www-form-urlencoded",
-        environ_overrides={"wsgi.input_terminated": True},
+        # As gunicorn hands it over: the header, no length, the stream ending by itself.
+        environ_overrides={
+            "HTTP_TRANSFER_ENCODING": "chunked",
+            "CONTENT_LENGTH": "",
+            "wsgi.input_terminated": True,
+        },
     )
     return response.status_code
 

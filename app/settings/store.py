@@ -25,7 +25,7 @@ from app.extensions import db
 from app.models import ClinicSetting
 from app.settings.fields import FIELDS, Invalid
 from app.settings.revision import RevisionWatch, changed_here
-from config import ENVIRONMENT_APPLIED
+from config import ENVIRONMENT_APPLIED, Config
 
 log = logging.getLogger(__name__)
 EXTENSION = "ims_clinic_settings"
@@ -62,8 +62,9 @@ class ClinicSettings:
     booking_url: str | None = None
     next_steps_en: str | None = None
     next_steps_fr: str | None = None
-    response_target_days: int = 1
-    time_zone: str = "America/Toronto"
+    # The configuration's defaults (``from_rows`` gives every value; these serve a bare object).
+    response_target_days: int = Config.RESPONSE_TARGET_DAYS
+    time_zone: str = Config.BABEL_DEFAULT_TIMEZONE
     retention_days: int | None = None
 
     @property
