@@ -11,7 +11,7 @@ PORT ?= 5000
 # The fast suite: everything but real browsers, the load test and the speed guards.
 FAST := not browser and not load and not perf
 
-.PHONY: run serve test test-postgres load-test perf-guard bench bench-rules bench-scale bench-throughput bench-inprocess bench-weight bench-floor services check lint format migrations-check translations translations-check update-catalog browser-deps browser-test clean
+.PHONY: run serve test test-postgres load-test perf-guard bench bench-rules bench-scale bench-throughput bench-inprocess bench-weight bench-floor bench-reading services check lint format migrations-check translations translations-check update-catalog browser-deps browser-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,7 +61,7 @@ perf-guard: $(STAMP) translations
 ## CPU a request in process; the bytes of every patient page in both languages; the stack's
 ## leanest step page, step form and submission against the same targets (bench-floor, which
 ## only measures).
-bench: bench-rules bench-scale bench-throughput bench-inprocess bench-weight bench-floor
+bench: bench-rules bench-scale bench-throughput bench-inprocess bench-weight bench-floor bench-reading
 
 bench-rules: $(STAMP) translations
 	$(BIN)/pytest -m perf tests/perf/test_rules_speed.py --benchmark-columns=min,median,mean,max,rounds
@@ -76,6 +76,9 @@ bench-inprocess: $(STAMP) translations services
 
 bench-weight: $(STAMP) translations
 	$(BIN)/python -m bench.page_weight
+
+bench-reading: $(STAMP)
+	$(BIN)/python -m bench.reading_level
 
 bench-throughput: $(STAMP) translations services
 	./scripts/install-bench-deps

@@ -51,6 +51,8 @@ class Question:
     choices: tuple[Choice, ...] = ()
     hint: str | None = None
     required: bool = True
+    # Items shown as a list under the hint, when a question names several things.
+    hint_items: tuple[str, ...] = ()
     max_length: int | None = None
     codes: frozenset[str] = field(init=False)
 
@@ -81,9 +83,11 @@ YES_NO = (Choice("yes", N_("Yes")), Choice("no", N_("No")))
 SCALE_MIN, SCALE_MAX = 0, 10
 
 
-def yes_no(qid: str, label: str, hint: str | None = None) -> Question:
+def yes_no(
+    qid: str, label: str, hint: str | None = None, hint_items: tuple[str, ...] = ()
+) -> Question:
     """A required yes/no radio question."""
-    return Question(qid, Kind.YES_NO, label, YES_NO, hint=hint)
+    return Question(qid, Kind.YES_NO, label, YES_NO, hint=hint, hint_items=hint_items)
 
 
 def choices(*pairs: tuple[str, str]) -> tuple[Choice, ...]:

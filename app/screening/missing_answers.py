@@ -21,12 +21,10 @@ MISSING: dict[str, str] = {
     "rf_chest_breathing": N_(
         "Select yes if you have chest pain or pressure, or new shortness of breath."
     ),
-    "rf_stroke_signs": N_(
-        "Select yes if you have had a sudden, severe headache, sudden trouble speaking, seeing or swallowing, or a face that droops."
-    ),
+    "rf_stroke_signs": N_("Select yes if you have suddenly had any of these signs of a stroke."),
     "rf_fever_unwell": N_("Select yes if you have a fever or chills, or feel generally unwell."),
     "rf_recent_trauma": N_(
-        "Select yes if your pain started after a serious injury in the last 6 weeks that a doctor has not checked."
+        "Select yes if your pain started after a serious injury in the last 6 weeks."
     ),
     "rf_hot_swollen": N_("Select yes if you have a joint or a calf that is hot, red and swollen."),
     "rf_progressive_weakness": N_(
@@ -46,16 +44,14 @@ MISSING: dict[str, str] = {
     # Treatments tried
     "manual_therapy": N_("Select whether you have tried hands-on treatment, and how it went."),
     "active_therapy": N_(
-        "Select whether you have tried exercise-based physiotherapy, and how it went."
+        "Select whether you have tried physiotherapy with exercises, and how it went."
     ),
     # Health and needles
     "needle_attitude": N_("Select how you feel about a treatment that uses needles."),
     "needle_reaction": N_(
-        "Select yes if you have ever fainted or had a severe reaction to acupuncture, dry needling or an injection."
+        "Select yes if you have ever fainted or had a bad reaction to needles or an injection."
     ),
-    "blood_thinners": N_(
-        "Select yes if you take a blood thinner, have a bleeding or clotting disorder, or bruise very easily."
-    ),
+    "blood_thinners": N_("Select yes if you take a blood thinner, or bleed or bruise very easily."),
     "immune_weakened": N_(
         "Select yes if you have a condition, or take a medicine, that weakens your immune system."
     ),
@@ -64,7 +60,7 @@ MISSING: dict[str, str] = {
         "Select yes if you have an artificial heart valve, or have had an infection of a heart valve."
     ),
     "implanted_device": N_(
-        "Select yes if you have a pacemaker, a defibrillator or another electrical device inside your body."
+        "Select yes if you have a pacemaker or another electrical device in your body."
     ),
     "epilepsy": N_("Select yes if you have epilepsy or seizures."),
     "metal_allergy": N_("Select yes if you are allergic to metals such as nickel."),
@@ -77,7 +73,7 @@ MISSING: dict[str, str] = {
         "Select yes if you have an infection, an open wound or a rash where it hurts."
     ),
     "recent_surgery": N_(
-        "Select yes if you have had surgery in the last 3 months, or have a joint replacement or another implant near where it hurts."
+        "Select yes if you have had surgery in the last 3 months, or have an implant near where it hurts."
     ),
     "age_band": N_("Select your age group."),
     # Contact

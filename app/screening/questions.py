@@ -51,9 +51,11 @@ SAFETY = Step(
         ),
         yes_no(
             "rf_stroke_signs",
-            N_(
-                "Have you had a sudden, severe headache unlike any before, or sudden trouble "
-                "speaking, seeing or swallowing, or a face that droops or feels numb?"
+            N_("Have you suddenly had any of these signs of a stroke?"),
+            hint_items=(
+                N_("The worst headache of your life"),
+                N_("Trouble speaking, seeing or swallowing"),
+                N_("A face that droops or feels numb"),
             ),
         ),
         yes_no(
@@ -63,9 +65,10 @@ SAFETY = Step(
         yes_no(
             "rf_recent_trauma",
             N_(
-                "Did your pain start after a serious injury in the last 6 weeks, such as a fall "
-                "or a car accident, that no doctor has checked?"
+                "In the last 6 weeks, did your pain start after a bad fall, a car crash or "
+                "another serious injury?"
             ),
+            hint=N_("Answer no if a doctor or nurse practitioner has already checked you for it."),
         ),
         yes_no("rf_hot_swollen", N_("Do you have a joint or a calf that is hot, red and swollen?")),
         yes_no(
@@ -164,19 +167,18 @@ HISTORY = Step(
         Question(
             "manual_therapy",
             Kind.SINGLE,
-            N_(
-                "Have you tried hands-on treatment such as massage, manual therapy, chiropractic or osteopathy?"
-            ),
+            N_("Have you tried hands-on treatment for this pain?"),
             choices(
                 ("not_tried", N_("No, I have not tried it")),
                 ("helped", N_("Yes, and it helped")),
                 ("no_lasting_relief", N_("Yes, but the relief did not last")),
             ),
+            hint=N_("For example massage, manual therapy, chiropractic or osteopathy."),
         ),
         Question(
             "active_therapy",
             Kind.SINGLE,
-            N_("Have you tried physiotherapy based on exercise?"),
+            N_("Have you tried physiotherapy with exercises?"),
             choices(
                 ("not_tried", N_("No, I have not tried it")),
                 ("helped", N_("Yes, and it helped")),

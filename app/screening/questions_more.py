@@ -29,19 +29,17 @@ HEALTH = Step(
         yes_no(
             "needle_reaction",
             N_(
-                "Have you ever fainted or had a severe reaction to acupuncture, dry needling "
-                "or an injection?"
+                "Have you ever fainted or had a bad reaction to acupuncture, dry needling or "
+                "an injection?"
             ),
         ),
         yes_no(
             "blood_thinners",
-            N_(
-                "Do you take a blood thinner, have a bleeding or clotting disorder, or bruise "
-                "very easily?"
-            ),
+            N_("Do you take a blood thinner, or do you bleed or bruise very easily?"),
             hint=N_(
-                "Blood thinners include warfarin, apixaban (Eliquis), rivaroxaban (Xarelto), "
-                "dabigatran (Pradaxa), clopidogrel (Plavix) and a daily aspirin."
+                "Common blood thinners are Eliquis, Xarelto, Pradaxa, Plavix, warfarin and "
+                "aspirin taken every day. Answer yes too if you have a bleeding or clotting "
+                "disorder, such as hemophilia."
             ),
         ),
         yes_no(
@@ -66,10 +64,8 @@ HEALTH = Step(
         ),
         yes_no(
             "implanted_device",
-            N_(
-                "Do you have a pacemaker, a defibrillator or another electrical device inside "
-                "your body?"
-            ),
+            N_("Do you have a pacemaker or another electrical device inside your body?"),
+            hint=N_("For example a defibrillator or a nerve stimulator."),
         ),
         yes_no("epilepsy", N_("Do you have epilepsy or seizures?")),
         yes_no(
@@ -81,7 +77,7 @@ HEALTH = Step(
         yes_no(
             "lymphedema",
             N_(
-                "Do you have lymphoedema (swelling of an arm or leg that does not go away), or "
+                "Do you have lymphedema (swelling of an arm or leg that does not go away), or "
                 "have you had lymph nodes removed?"
             ),
         ),

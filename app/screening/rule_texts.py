@@ -62,7 +62,7 @@ RULE_TEXTS: dict[str, RuleText] = {
     ),
     "RF_RECENT_TRAUMA": RuleText(
         N_(
-            "Your pain started after a serious injury that no doctor has checked. A doctor should make sure nothing is broken or torn."
+            "Your pain started after a serious injury that a doctor has not checked yet. A doctor should make sure nothing is broken or torn."
         ),
         N_(
             "Pain after significant trauma in the last 6 weeks, not medically assessed: exclude fracture or serious soft-tissue injury. Medical review within 24 h."
@@ -188,10 +188,10 @@ RULE_TEXTS: dict[str, RuleText] = {
     ),
     "PR_LYMPHEDEMA": RuleText(
         N_(
-            "You have lymphoedema or have had lymph nodes removed. Needles should not be used in the affected arm or leg."
+            "You have lymphedema or have had lymph nodes removed. Needles should not be used in the affected arm or leg."
         ),
         N_(
-            "Lymphoedema or lymph node removal: do not needle the affected limb or quadrant; infection risk."
+            "Lymphedema or lymph node removal: do not needle the affected limb or quadrant; infection risk."
         ),
     ),
     "PR_LUNG": RuleText(
@@ -264,7 +264,7 @@ RULE_TEXTS: dict[str, RuleText] = {
     ),
     "IND_ACTIVE_THERAPY_WORSE": RuleText(
         N_(
-            "Exercise-based physiotherapy made your pain worse. IMS may help settle tight muscles first."
+            "Physiotherapy with exercises made your pain worse. IMS may help settle tight muscles first."
         ),
         N_(
             "Symptoms aggravated by active, exercise-based physiotherapy (clinic heuristic, not a validated criterion)."
