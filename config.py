@@ -81,6 +81,21 @@ def _bool(value: str) -> bool:
     raise ValueError(f"expected true or false, not {value!r}")
 
 
+def _smtp_security(value: str) -> str:
+    value = value.lower()
+    if value not in SMTP_SECURITY_MODES:
+        raise ValueError(f"must be one of {', '.join(SMTP_SECURITY_MODES)}, not {value!r}")
+    return value
+
+
+def _public_url(value: str) -> str:
+    if not value.startswith(("https://", "http://")):
+        raise ValueError(
+            f"must be the address staff open, like https://screen.example.org, not {value!r}"
+        )
+    return value.rstrip("/")
+
+
 def _retention_days(value: str) -> int:
     try:
         days = int(value)
@@ -137,13 +152,25 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "LOG_LEVEL": _log_level,
     "RETENTION_DAYS": _retention_days,
     "RESPONSE_TARGET_DAYS": lambda value: _whole(value, 1),
+    "PUBLIC_URL": _public_url,
+    "SMTP_HOST": str,
+    "SMTP_PORT": lambda value: _whole(value, 1),
+    "SMTP_SECURITY": _smtp_security,
+    "SMTP_USER": str,
+    "SMTP_PASSWORD": str,
+    "MAIL_SENDER": str,
+    "NOTIFY_GIVE_UP_HOURS": lambda value: timedelta(hours=_whole(value, 1)),
 }
 # Variables whose config key differs from the environment name.
 _RENAMED = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "DRAFT_TTL_MINUTES": "DRAFT_TTL",
     "RESULT_TTL_MINUTES": "RESULT_TTL",
+    "NOTIFY_GIVE_UP_HOURS": "NOTIFY_GIVE_UP",
 }
+# How the sender talks to the mail server: STARTTLS on the submission port, TLS from the
+# first byte (port 465), or plain (a relay on the same machine only).
+SMTP_SECURITY_MODES = ("starttls", "tls", "none")
 
 
 class Config:
@@ -226,6 +253,17 @@ class Config:
 
     # Days after which ``flask purge`` deletes a submission; None: --older-than on each run.
     RETENTION_DAYS: int | None = None
+
+    # Notifications (app.notify): the address of the staff pages in links, the mail server,
+    # and how long the sender keeps retrying a message before it shows it to admins as failed.
+    PUBLIC_URL: str | None = None
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 587
+    SMTP_SECURITY = "starttls"
+    SMTP_USER: str | None = None
+    SMTP_PASSWORD: str | None = None
+    MAIL_SENDER: str | None = None
+    NOTIFY_GIVE_UP = timedelta(hours=24)
 
     @classmethod
     def load(cls, app: Flask, environ: Mapping[str, str] | None = None) -> None:

@@ -16,6 +16,7 @@ from app.demo import demo_data_command
 from app.extensions import db
 from app.maintenance import backup_command, purge_command
 from app.models import StaffUser
+from app.notify.cli import notify_cli
 
 staff_cli = AppGroup("staff", help="Manage staff accounts.")
 
@@ -66,3 +67,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(purge_command)
+    app.cli.add_command(notify_cli)

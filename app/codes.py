@@ -84,3 +84,31 @@ class SearchKind(StrEnum):
     NAME = "n"  # one word of the patient's name
     PHONE = "p"  # the phone number's digits
     EMAIL = "e"  # the e-mail address
+
+
+class NotifyMode(StrEnum):
+    """How a staff member hears about what waits for them (their notifications page)."""
+
+    EACH = "each"  # one message per event, at once
+    HOURLY = "hourly"  # one message an hour listing the events
+    DAILY = "daily"  # one message a day, at a time they pick
+    NONE = "none"
+
+
+class MessageKind(StrEnum):
+    """What an outbox message tells its recipient. None of them says anything about health."""
+
+    NEW_REVIEW = "new_review"  # a new enquiry a clinician must review (to clinicians)
+    NEW_CALL = "new_call"  # a new enquiry to contact (to the front desk)
+    FOLLOW_UP_DUE = "follow_up_due"  # a follow-up date has come
+    PAST_TARGET = "past_target"  # a new enquiry past the clinic's response target
+    RECEIPT = "receipt"  # to the patient who asked: the clinic received their answers
+
+
+class MessageState(StrEnum):
+    """Where an outbox message stands."""
+
+    PENDING = "pending"  # waiting for its time, or for a retry
+    SENDING = "sending"  # claimed by a sender until its lease ends
+    SENT = "sent"
+    FAILED = "failed"  # given up: shown to admins

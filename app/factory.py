@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from app.health import bp as health_bp
+    from app.notify.views import bp as notify_bp
     from app.screening.views import bp as screening_bp
     from app.settings.views import bp as settings_bp
     from app.staff.views import bp as staff_bp
@@ -88,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(notify_bp)
 
 
 def register_hardening(app: Flask) -> None:

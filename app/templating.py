@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Flask
 from markupsafe import Markup
 
-from app.codes import PATIENT_DATA_ROLES, Actor, ClearanceDecision, Role, Status
+from app.codes import PATIENT_DATA_ROLES, Actor, ClearanceDecision, MessageState, Role, Status
 from app.screening.catalogue import Kind
 from app.screening.codes import BOOKABLE_OUTCOMES, SAFETY_STOP_OUTCOMES, Group, Outcome, StepId
 
@@ -22,6 +22,7 @@ CODES = {
     "ClearanceDecision": ClearanceDecision,
     "Group": Group,
     "Kind": Kind,
+    "MessageState": MessageState,
     "Outcome": Outcome,
     "PATIENT_DATA_ROLES": PATIENT_DATA_ROLES,
     "Role": Role,

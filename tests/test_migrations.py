@@ -17,7 +17,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from app import create_app
-from app.codes import Role, Status
+from app.codes import MessageKind, MessageState, NotifyMode, Role, Status
 from app.extensions import db
 from app.screening.codes import Outcome
 from config import TestConfig
@@ -187,6 +187,9 @@ CHECKED_CODES = {
     ("submission", "outcome"): Outcome,
     ("submission", "status"): Status,
     ("staff_user", "role"): Role,
+    ("staff_user", "notify_mode"): NotifyMode,
+    ("outbox_message", "kind"): MessageKind,
+    ("outbox_message", "state"): MessageState,
 }
 
 

@@ -131,6 +131,7 @@ def test_purge_deletes_old_submissions_with_their_history_and_expired_drafts(
             "clearance": 1,
             "contact_attempt": 1,
             "assignment": 1,
+            "outbox_message": 0,
             "draft": 2,
         },
         "submission_ids": sorted(history["old"]),

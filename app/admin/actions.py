@@ -73,6 +73,17 @@ ACTION_GROUPS: dict[str, tuple[Any, tuple[tuple[str, Any], ...]]] = {
             ("settings.change", _l("Settings changed")),
         ),
     ),
+    "notify.": (
+        _l("Notifications"),
+        (
+            ("notify.sent", _l("Email sent")),
+            ("notify.failed", _l("Email given up")),
+            ("notify.retry", _l("Given-up emails put back in line")),
+            ("notify.outbox_view", _l("Outgoing email viewed")),
+            ("notify.preferences_view", _l("Notification choice viewed")),
+            ("notify.preferences_change", _l("Notification choice changed")),
+        ),
+    ),
     "demo_data.": (_l("Demo data"), (("demo_data.create", _l("Demo data created")),)),
     "backup.": (_l("Backups"), (("backup.create", _l("Backup made")),)),
     "retention.": (

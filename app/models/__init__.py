@@ -1,6 +1,7 @@
 """Database models: questionnaire drafts and submissions, the terms staff find them by, their
 follow-up (status changes, contact attempts, assignments, notes, clearance decisions), staff
-accounts, sessions and recovery codes, the clinic's settings, and the audit log.
+accounts, sessions and recovery codes, the clinic's settings, the outbox of messages to send,
+and the audit log.
 
 One module per part; every model is imported from here (``from app.models import Submission``).
 """
@@ -8,6 +9,7 @@ One module per part; every model is imported from here (``from app.models import
 from app.models.audit import APPEND_ONLY, AuditEvent, AuditLogIsAppendOnly
 from app.models.common import one_of
 from app.models.follow_up import Assignment, Clearance, ContactAttempt, Note, StatusChange
+from app.models.outbox import EVENT_KEY_MAX, OutboxMessage
 from app.models.settings import SETTING_NAME_MAX, ClinicSetting, SettingChange
 from app.models.staff import STAFF_NAME_MAX, RecoveryCode, StaffSession, StaffUser
 from app.models.submissions import (
@@ -22,6 +24,7 @@ from app.models.submissions import (
 __all__ = [
     "APPEND_ONLY",
     "ASSIGNEE_FILTERS",
+    "EVENT_KEY_MAX",
     "SEARCH_TERM_MAX",
     "SETTING_NAME_MAX",
     "STAFF_NAME_MAX",
@@ -33,6 +36,7 @@ __all__ = [
     "ContactAttempt",
     "Draft",
     "Note",
+    "OutboxMessage",
     "RecoveryCode",
     "SearchTerm",
     "SettingChange",

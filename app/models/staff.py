@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.codes import Role
+from app.codes import NotifyMode, Role
 from app.database import UTCDateTime, utcnow
 from app.extensions import Model
 from app.models.common import one_of
@@ -20,7 +20,10 @@ class StaffUser(Model):
     """A member of the clinic's staff. Accounts are disabled, never deleted (the audit log
     refers to them)."""
 
-    __table_args__ = (CheckConstraint(one_of("role", Role), name="role"),)
+    __table_args__ = (
+        CheckConstraint(one_of("role", Role), name="role"),
+        CheckConstraint(one_of("notify_mode", NotifyMode), name="notify_mode"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)  # stored lower-case
@@ -38,6 +41,15 @@ class StaffUser(Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Notifications (app.notify): how this person hears of what waits for them, the time of a
+    # daily digest (HH:MM in the clinic's time zone), and the language of their messages.
+    notify_mode: Mapped[str] = mapped_column(
+        String(10), default=NotifyMode.EACH, server_default=NotifyMode.EACH.value
+    )
+    digest_time: Mapped[str] = mapped_column(String(5), default="08:00", server_default="08:00")
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
+    # When they last opened the queue: the navigation counts what arrived since.
+    queue_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class StaffSession(Model):

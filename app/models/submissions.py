@@ -14,6 +14,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    false,
     insert,
     text,
 )
@@ -51,6 +52,8 @@ class Draft(Model):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consent_locale: Mapped[str | None] = mapped_column(String(10))
+    # The patient asked for a receipt by e-mail on the contact step (app.notify).
+    receipt_requested: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

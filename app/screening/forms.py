@@ -194,8 +194,16 @@ class StepForm(FlaskForm):
         return bool(self.meta.csrf and self.csrf_token.errors)
 
 
+# The contact step's box asking for a receipt by e-mail (app.notify): not a question of the
+# questionnaire, so not among the answers; the draft keeps it apart.
+RECEIPT_FIELD = "receipt"
+
+
 class ContactForm(StepForm):
-    """The contact step: at least one way to reach the patient, and the preferred one given."""
+    """The contact step: at least one way to reach the patient, and the preferred one given;
+    a receipt only to an e-mail address given."""
+
+    receipt = BooleanField(_l("Email me a receipt with my reference number"))
 
     def validate(
         self, extra_validators: Mapping[str, list[Callable[..., Any]]] | None = None
@@ -209,6 +217,11 @@ class ContactForm(StepForm):
             elif not preference.errors and preference.data and not self[preference.data].data:
                 preference.errors.append(_PREFERENCE_NOT_GIVEN[preference.data])
                 valid = False
+        if self.receipt.data and not email.data and not email.errors:
+            self.receipt.errors.append(
+                _l("Enter your email address to get a receipt, or untick the box.")
+            )
+            valid = False
         return valid
 
 

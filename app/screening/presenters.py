@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.screening.catalogue import Kind, Question, Step
 from app.screening.codes import Group, Outcome
-from app.screening.forms import StepForm
+from app.screening.forms import RECEIPT_FIELD, StepForm
 from app.screening.missing_answers import MISSING
 from app.screening.questions import STEPS
 from app.screening.rule_texts import RULE_TEXTS
@@ -39,14 +39,22 @@ def field_errors(form: StepForm) -> list[tuple[str, str]]:
     errors = [(q, str(form[q.id].errors[0])) for q in form.step.questions if form[q.id].errors]
     unanswered = [q for q, message in errors if message == gettext(MISSING.get(q.id, ""))]
     if len(unanswered) < COMPACT_FROM:
-        return [(anchor_id(q), message) for q, message in errors]
-    count = ngettext(
-        "%(num)d question on this page is not answered yet.",
-        "%(num)d questions on this page are not answered yet.",
-        len(unanswered),
-    )
-    summary = [(anchor_id(unanswered[0]), count)]
-    return summary + [(anchor_id(q), m) for q, m in errors if q not in unanswered]
+        listed = [(anchor_id(q), message) for q, message in errors]
+    else:
+        count = ngettext(
+            "%(num)d question on this page is not answered yet.",
+            "%(num)d questions on this page are not answered yet.",
+            len(unanswered),
+        )
+        summary = [(anchor_id(unanswered[0]), count)]
+        listed = summary + [(anchor_id(q), m) for q, m in errors if q not in unanswered]
+    if RECEIPT_FIELD in form and form[RECEIPT_FIELD].errors:
+        # The receipt's box sits under the email address: its error comes after the name's
+        # and the address's.
+        before = ("full_name", "email")
+        after = max((i + 1 for i, (id_, _) in enumerate(listed) if id_ in before), default=0)
+        listed.insert(after, (RECEIPT_FIELD, str(form[RECEIPT_FIELD].errors[0])))
+    return listed
 
 
 @dataclass(frozen=True, slots=True)

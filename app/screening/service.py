@@ -20,6 +20,7 @@ from app.database import add_unless_taken, read_value, utcnow
 from app.dates import response_due_at
 from app.extensions import db
 from app.models import AuditEvent, Draft, Submission, add_search_terms
+from app.notify import events as notify
 from app.references import new_reference
 from app.screening.codes import SAFETY_STOP_OUTCOMES, StepId
 from app.screening.questions import (
@@ -45,6 +46,7 @@ _DRAFT_BY_HASH = select(Draft).where(*_LIVE_DRAFT)
 _DRAFT_BY_HASH_TO_CHANGE = _DRAFT_BY_HASH.with_for_update()
 # A page's read: the answers only, not the ORM object (nothing to track or flush).
 _ANSWERS_BY_HASH = select(Draft.answers).where(*_LIVE_DRAFT)
+_RECEIPT_BY_HASH = select(Draft.receipt_requested).where(*_LIVE_DRAFT)
 _SUBMISSION_BY_KEY = select(Submission).where(Submission.idempotency_key == bindparam("key"))
 
 
@@ -87,6 +89,15 @@ def draft_answers() -> dict[str, Any] | None:
     return read_value(_ANSWERS_BY_HASH, {"token_hash": token_hash(token), "now": utcnow()})
 
 
+def receipt_requested() -> bool:
+    """Whether this browser's draft asks for a receipt by e-mail (the contact step shows it)."""
+    token = session.get(DRAFT_KEY)
+    if not token:
+        return False
+    params = {"token_hash": token_hash(token), "now": utcnow()}
+    return bool(read_value(_RECEIPT_BY_HASH, params))
+
+
 def first_incomplete(answers: dict[str, Any]) -> str | None:
     """The id of the first step not yet answered, or None when every step is."""
     for step in STEPS:
@@ -95,8 +106,11 @@ def first_incomplete(answers: dict[str, Any]) -> str | None:
     return None
 
 
-def save_step(draft: Draft | None, step_id: str, answers: dict[str, Any]) -> Draft:
-    """Store one step's validated answers, starting a draft on the first step saved."""
+def save_step(
+    draft: Draft | None, step_id: str, answers: dict[str, Any], *, receipt: bool = False
+) -> Draft:
+    """Store one step's validated answers, starting a draft on the first step saved; on the
+    contact step, also whether the patient asked for a receipt by e-mail (``receipt``)."""
     now = utcnow()
     if draft is None:
         # Expired drafts go as new ones start, so unfinished answers never outlive DRAFT_TTL
@@ -108,6 +122,7 @@ def save_step(draft: Draft | None, step_id: str, answers: dict[str, Any]) -> Dra
     if step_id == StepId.CONTACT:
         draft.consented_at = now
         draft.consent_locale = str(get_locale())
+        draft.receipt_requested = receipt
     db.session.commit()
     return draft
 
@@ -200,6 +215,7 @@ def _store(draft: Draft, stop: bool) -> Submission:
     db.session.add(submission)
     db.session.flush()
     add_search_terms(db.session, submission)
+    notify.new_enquiry(submission, submission.created_at, receipt=draft.receipt_requested)
     db.session.add(
         AuditEvent(
             actor_type=Actor.PATIENT, action="submission.create", submission_id=submission.id

@@ -25,7 +25,7 @@ from app.extensions import csrf, db
 from app.ratelimit import limited
 from app.screening import service
 from app.screening.codes import StepId
-from app.screening.forms import FORMS, StepForm, answers_from, form_data
+from app.screening.forms import FORMS, RECEIPT_FIELD, StepForm, answers_from, form_data
 from app.screening.pages import register_page_cache, step_page
 from app.screening.presenters import (
     answer_rows,
@@ -90,7 +90,10 @@ def step(step_id: str) -> ResponseReturnValue:
     shown = STEPS_BY_ID[step_id]
 
     def render(csrf_token: Callable[[], str]) -> str:  # only when the page is not kept
-        return _render_step(FORMS[step_id](data=form_data(shown, answers)), csrf_token)
+        data = form_data(shown, answers)
+        if shown.id is StepId.CONTACT:
+            data[RECEIPT_FIELD] = service.receipt_requested()
+        return _render_step(FORMS[step_id](data=data), csrf_token)
 
     return step_page(shown, answers, render)
 
@@ -115,7 +118,8 @@ def save_step(step_id: str) -> ResponseReturnValue:
         return redirect(url_for(".result"))
     if not valid:
         return _render_step(form), 422
-    draft = service.save_step(draft, step_id, answers_from(form))
+    receipt = bool(form[RECEIPT_FIELD].data) if RECEIPT_FIELD in form else False
+    draft = service.save_step(draft, step_id, answers_from(form), receipt=receipt)
     if step_id == StepId.SAFETY and service.safety_stop(draft.answers):
         service.submit(draft, stop=True)
         return redirect(url_for(".result"))

@@ -156,6 +156,7 @@ def _render_queue(view: View, find_form: FindForm, found: Found | None = None) -
             size=current_app.config["STAFF_PAGE_SIZE"],
         )
         rows = page.rows
+        g.staff_user.queue_seen_at = now  # the navigation counts what arrives after this
         audit.record(
             "queue.view",
             detail={

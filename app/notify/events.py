@@ -1,0 +1,145 @@
+"""The outbox rows each event writes: one per recipient, in the transaction of the event.
+
+A new enquiry is written with the submission (``new_enquiry``, called by the screening
+service). Events that come with time, a follow-up date reached or an enquiry past the clinic's
+response target, have no transaction of their own: the sender looks for them on each round
+(``timed_events``) and writes each once, its ``event_key`` refusing a second copy, whichever
+sender saw it first. Only events of the last ``LOOK_BACK`` are written, so that turning
+notifications on does not send the whole history of a long-running clinic.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.codes import MessageKind, MessageState, NotifyMode, Role
+from app.extensions import db
+from app.models import OutboxMessage, StaffUser, Submission
+from app.notify.schedule import due_for
+from app.screening.codes import Outcome
+from app.settings.store import current
+from app.worklist import Work
+
+LOOK_BACK = timedelta(days=1)
+
+
+def _listeners(*roles: Role) -> list[StaffUser]:
+    """Active staff of ``roles`` who want to hear of events (any mode but none)."""
+    query = select(StaffUser).where(
+        StaffUser.is_active,
+        StaffUser.role.in_(roles),
+        StaffUser.notify_mode != NotifyMode.NONE,
+    )
+    return list(db.session.scalars(query))
+
+
+def _row(
+    kind: MessageKind, staff: StaffUser, submission_id: int, key: str, now: datetime
+) -> dict[str, Any]:
+    due_at, digest = due_for(staff.notify_mode, staff.digest_time, now, current().zone)
+    return {
+        "kind": kind,
+        "staff_id": staff.id,
+        "submission_id": submission_id,
+        "event_key": f"{key}:{staff.id}",
+        "locale": staff.language,
+        "digest": digest,
+        "state": MessageState.PENDING,
+        "created_at": now,
+        "due_at": due_at,
+        "attempts": 0,
+    }
+
+
+def new_enquiry(submission: Submission, now: datetime, *, receipt: bool) -> None:
+    """Messages for a submission just stored (in its transaction): clinicians hear of a
+    clinician review, the front desk of every other enquiry to contact; the patient gets a
+    receipt when they asked for one (``receipt``). A safety stop holds no contact details:
+    nobody is told."""
+    if submission.is_safety_stop:
+        return
+    review = submission.outcome == Outcome.CLINICIAN_REVIEW
+    kind = MessageKind.NEW_REVIEW if review else MessageKind.NEW_CALL
+    role = Role.CLINICIAN if review else Role.FRONT_DESK
+    rows = [
+        _row(kind, staff, submission.id, f"{kind}:{submission.id}", now)
+        for staff in _listeners(role)
+    ]
+    if receipt and submission.email:
+        rows.append(
+            {
+                "kind": MessageKind.RECEIPT,
+                "staff_id": None,
+                "submission_id": submission.id,
+                "event_key": f"{MessageKind.RECEIPT}:{submission.id}",
+                "locale": submission.locale,
+                "digest": False,
+                "state": MessageState.PENDING,
+                "created_at": now,
+                "due_at": now,
+                "attempts": 0,
+            }
+        )
+    _write(rows)
+
+
+def timed_events(now: datetime) -> int:
+    """Write the messages of follow-ups that fell due and of new enquiries that went past the
+    response target since ``now - LOOK_BACK``, each once; the number of rows written. Each goes
+    to the person the submission is assigned to, or else to the front desk."""
+    since = now - LOOK_BACK
+    follow_ups = select(Submission.id, Submission.assignee_id, Submission.follow_up_due).where(
+        Submission.work.is_not(None),
+        Submission.follow_up_due > since,
+        Submission.follow_up_due <= now,
+    )
+    past_target = select(Submission.id, Submission.assignee_id, Submission.due_at).where(
+        Submission.work == Work.NEW, Submission.due_at > since, Submission.due_at <= now
+    )
+    desk = _listeners(Role.FRONT_DESK)
+    by_id = {staff.id: staff for staff in _listeners(Role.FRONT_DESK, Role.CLINICIAN)}
+    rows: list[dict[str, Any]] = []
+    for kind, query in (
+        (MessageKind.FOLLOW_UP_DUE, follow_ups),
+        (MessageKind.PAST_TARGET, past_target),
+    ):
+        for submission_id, assignee_id, moment in db.session.execute(query):
+            assignee = by_id.get(assignee_id) if assignee_id is not None else None
+            key = f"{kind}:{submission_id}:{moment:%Y%m%dT%H%M}"
+            rows += [
+                _row(kind, staff, submission_id, key, now)
+                for staff in ([assignee] if assignee else desk)
+            ]
+    return _write(rows)
+
+
+def _write(rows: list[dict[str, Any]]) -> int:
+    """Insert ``rows``, leaving out any whose event is already written; how many went in."""
+    if not rows:
+        return 0
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(OutboxMessage).values(rows).on_conflict_do_nothing(index_elements=["event_key"])
+    )
+    return cast(CursorResult[Any], db.session.execute(statement)).rowcount
+
+
+def retime(staff: StaffUser, now: datetime) -> None:
+    """Move ``staff``'s waiting messages to their new choice: due at once, with their next
+    digest, or, for none, not sent at all (they are deleted, as never written)."""
+    waiting = (
+        (OutboxMessage.staff_id == staff.id)
+        & (OutboxMessage.state == MessageState.PENDING)
+        & (OutboxMessage.attempts == 0)
+    )
+    if staff.notify_mode == NotifyMode.NONE:
+        db.session.execute(delete(OutboxMessage).where(waiting))
+        return
+    due_at, digest = due_for(staff.notify_mode, staff.digest_time, now, current().zone)
+    db.session.execute(update(OutboxMessage).where(waiting).values(due_at=due_at, digest=digest))

@@ -1,0 +1,151 @@
+"""The sender: digests at their time, retries while the mail server is down, gives up in time,
+and two senders at once deliver each message exactly once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from sqlalchemy import select
+
+from app.codes import MessageState
+from app.extensions import db
+from app.models import AuditEvent, OutboxMessage
+from app.notify import sender
+from tests.conftest import make_app
+from tests.notify.conftest import MailServer, mail_settings
+from tests.notify.helpers import round_at, rows, staff, submit
+
+DESK = "desk@clinic.example"
+
+
+def test_an_hourly_digest_lists_everything_new_in_one_message(app: Flask, smtp: MailServer) -> None:
+    staff(app, "front_desk", DESK, notify_mode="hourly")
+    first, second = submit(app), submit(app)
+    due = {row.due_at for row in rows(app)}
+    [due_at] = due
+    assert (due_at.minute, due_at.second) == (0, 0)
+    assert round_at(app).sent == 0, "not before the top of the hour"
+    assert round_at(app, due_at).sent == 2
+    [message] = smtp.inbox.to(DESK)
+    assert message["Subject"] == "2 items wait for you"
+    body = message.get_body(("plain",)).get_content()
+    assert first.reference in body
+    assert second.reference in body
+
+
+def test_a_daily_digest_goes_at_the_chosen_time_on_the_clinics_clock(
+    app: Flask, smtp: MailServer
+) -> None:
+    staff(app, "front_desk", DESK, notify_mode="daily", digest_time="16:30")
+    submit(app)
+    [row] = rows(app)
+    local = row.due_at.astimezone(ZoneInfo("America/Toronto"))
+    assert (local.hour, local.minute) == (16, 30)
+    assert round_at(app, row.due_at - timedelta(seconds=1)).sent == 0
+    assert round_at(app, row.due_at).sent == 1
+
+
+def test_while_the_mail_server_is_down_messages_wait_then_go_once(
+    app: Flask, smtp: MailServer
+) -> None:
+    staff(app, "front_desk", DESK)
+    submit(app)
+    smtp.stop()
+    now = datetime.now(UTC)
+    first = round_at(app, now)
+    assert (first.sent, first.retried) == (0, 1)
+    [row] = rows(app)
+    assert (row.state, row.attempts, row.last_error) == (
+        MessageState.PENDING,
+        1,
+        "ConnectionRefusedError",
+    )
+    assert row.due_at == now + timedelta(minutes=1)
+    assert round_at(app, now + timedelta(seconds=30)).retried == 0, "not before its wait"
+    assert round_at(app, now + timedelta(minutes=1)).retried == 1
+    assert rows(app)[0].due_at == now + timedelta(minutes=3), "the wait doubles"
+
+    smtp.start()
+    assert round_at(app, now + timedelta(minutes=3)).sent == 1
+    assert round_at(app, now + timedelta(minutes=10)).sent == 0
+    assert len(smtp.inbox.to(DESK)) == 1
+
+
+def test_a_message_refused_for_too_long_is_given_up_and_shown_to_admins(
+    app: Flask, smtp: MailServer
+) -> None:
+    staff(app, "front_desk", DESK)
+    submit(app)
+    smtp.stop()
+    now = datetime.now(UTC)
+    round_at(app, now)
+    late = round_at(app, now + app.config["NOTIFY_GIVE_UP"])
+    assert late.failed == 1
+    [row] = rows(app)
+    assert row.state == MessageState.FAILED
+    with app.app_context():
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "notify.failed")
+        ).one()
+        assert event.detail == {"messages": [row.id], "kind": "new_call"}
+    assert round_at(app, now + timedelta(days=3)).sent == 0, "given up: not tried again alone"
+
+
+def test_two_senders_at_once_deliver_each_message_exactly_once(
+    tmp_path: Path, smtp: MailServer
+) -> None:
+    settings = mail_settings(smtp.port)
+    first, second = make_app(tmp_path, **settings), make_app(tmp_path, **settings)
+    staff(first, "front_desk", DESK)
+    staff(first, "front_desk", "second@clinic.example")
+    for _ in range(15):
+        submit(first)
+    assert len(rows(first)) == 30
+    start = threading.Barrier(2)
+    results = []
+
+    def run(app: Flask) -> None:
+        start.wait()
+        results.append(round_at(app))
+
+    threads = [threading.Thread(target=run, args=(app,)) for app in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum(done.sent for done in results) == 30
+    ids = smtp.inbox.ids()
+    assert len(ids) == 30
+    assert len(set(ids)) == 30
+    assert {row.state for row in rows(first)} == {MessageState.SENT}
+
+
+def test_a_sender_that_died_leaves_its_rows_to_the_next_after_the_lease(
+    app: Flask, smtp: MailServer
+) -> None:
+    staff(app, "front_desk", DESK)
+    submit(app)
+    now = datetime.now(UTC)
+    with app.app_context():
+        assert sender._claim(now)  # claimed, then the sender "dies" before sending
+    assert round_at(app, now).sent == 0, "still leased"
+    assert round_at(app, now + sender.LEASE + timedelta(seconds=1)).sent == 1
+    assert len(smtp.inbox.to(DESK)) == 1
+
+
+def test_the_logs_hold_counts_only(app: Flask, smtp: MailServer, caplog) -> None:  # type: ignore[no-untyped-def]
+    staff(app, "front_desk", DESK)
+    submission = submit(app)
+    with caplog.at_level("INFO"):
+        round_at(app)
+    # Ours only: the test's SMTP server logs its own traffic under "mail.log".
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("app"))
+    assert "notify round: 0 written, 1 sent" in logged
+    assert DESK not in logged
+    assert submission.reference not in logged
+    with app.app_context():
+        assert db.session.scalars(select(OutboxMessage)).one().state == MessageState.SENT
