@@ -17,7 +17,7 @@ from app.formtools import strip
 
 DIGEST_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 MODE_LABELS = {
-    NotifyMode.EACH: _l("An email for each one, as it happens"),
+    NotifyMode.EACH: _l("An email for each new item, right away"),
     NotifyMode.HOURLY: _l("One email an hour, listing everything new"),
     NotifyMode.DAILY: _l("One email a day, at the time below"),
     NotifyMode.NONE: _l("No emails: I look at the queue myself"),

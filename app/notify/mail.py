@@ -103,7 +103,13 @@ def for_staff(staff: StaffUser, rows: list[OutboxMessage], references: dict[int,
             for row in rows
         ]
         message = _message(
-            staff.email, staff_subject(items), "staff", rows, items=items, queue=link("staff.queue")
+            staff.email,
+            staff_subject(items),
+            "staff",
+            rows,
+            items=items,
+            queue=link("staff.queue"),
+            preferences=link("notify.preferences"),
         )
     return Outgoing(tuple(rows), message)
 
