@@ -1,7 +1,7 @@
 """Delivering the outbox: claim what is due, send it, retry what failed, give up in time.
 
 Each round (``send_once``) first writes the messages of events that came with time
-(``events.timed_events``), then claims due rows in small batches. A claim is one short
+(``events.timed_events``), then claims due rows in batches of BATCH. A claim is one short
 transaction that marks the rows ``sending`` with a lease: on PostgreSQL the rows are read
 ``FOR UPDATE SKIP LOCKED``, so two senders claim different rows without waiting for each other;
 on SQLite the transaction holds the database's write lock (``BEGIN IMMEDIATE``,
@@ -38,8 +38,12 @@ from app.notify.schedule import retry_delay
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)  # how long a claimed row is left to its sender
-BATCH = 50
+# How long claimed rows are left to their sender: a sender that died is replaced after this.
+# A sender sends nothing in the last SAFE_END of its lease (a slow mail server can take a few
+# SMTP timeouts for one message), so that no other sender can have claimed the row meanwhile.
+LEASE = timedelta(minutes=2)
+SAFE_END = timedelta(minutes=1)
+BATCH = 20
 
 
 @dataclass
@@ -147,9 +151,11 @@ def send_once(now: datetime | None = None) -> Round:
     db.session.commit()
     smtp: smtplib.SMTP | None = None
     try:
-        while ids := _claim(now or utcnow()):
+        while ids := _claim(claimed_at := now or utcnow()):
             for item in _outgoing(ids):
                 moment = now or utcnow()
+                if moment >= claimed_at + LEASE - SAFE_END:
+                    break  # the rest of the batch goes to whoever claims it when the lease ends
                 try:
                     smtp = smtp or mail.connect()
                     smtp.send_message(item.message)

@@ -3,6 +3,7 @@ the real pages, the sender's rounds."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -12,8 +13,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import OutboxMessage, StaffUser, Submission
 from app.notify import sender
+from app.screening.codes import Outcome
 from tests.conftest import make_staff
-from tests.journey import BASE_ANSWERS, answer_all, send
+from tests.journey import answer_all, send
 
 
 def staff(app: Flask, role: str, email: str, **choice: Any) -> StaffUser:
@@ -54,4 +56,32 @@ def round_at(app: Flask, now: datetime | None = None) -> sender.Round:
         return sender.send_once(now)
 
 
-SECRET_ANSWERS = {**BASE_ANSWERS}
+def forbidden_words(submission: Submission) -> set[str]:
+    """What a message must never hold: every answer code given, the outcome, the reasons, the
+    patient's name, phone and e-mail. ``yes`` and ``no`` are left out, as is the pain score:
+    as words they say nothing ("no" is part of ordinary sentences, a number of a date)."""
+    codes: set[str] = set()
+    for value in submission.answers.values():
+        codes.update(value if isinstance(value, list) else [str(value)])
+    codes = {code for code in codes - {"yes", "no"} if not code.isdigit()}
+    outcomes = {outcome.value for outcome in Outcome}
+    return (
+        codes
+        | outcomes
+        | set(submission.reasons)
+        | {
+            str(submission.full_name),
+            str(submission.phone),
+            str(submission.email),
+            "Tremblay",
+        }
+    )
+
+
+def assert_says_nothing_of_health(text: str, submission: Submission) -> None:
+    found = {
+        w
+        for w in forbidden_words(submission)
+        if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)
+    }
+    assert found == set()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -16,8 +17,8 @@ from app.extensions import db
 from app.models import AuditEvent, OutboxMessage
 from app.notify import sender
 from tests.conftest import make_app
-from tests.notify.conftest import MailServer, mail_settings
-from tests.notify.helpers import round_at, rows, staff, submit
+from tests.notify.conftest import MailServer, mail_settings, text_of
+from tests.notify.helpers import assert_says_nothing_of_health, round_at, rows, staff, submit
 
 DESK = "desk@clinic.example"
 
@@ -35,6 +36,8 @@ def test_an_hourly_digest_lists_everything_new_in_one_message(app: Flask, smtp: 
     body = message.get_body(("plain",)).get_content()
     assert first.reference in body
     assert second.reference in body
+    for submission in (first, second):
+        assert_says_nothing_of_health(text_of(message), submission)
 
 
 def test_a_daily_digest_goes_at_the_chosen_time_on_the_clinics_clock(
@@ -149,3 +152,20 @@ def test_the_logs_hold_counts_only(app: Flask, smtp: MailServer, caplog) -> None
     assert submission.reference not in logged
     with app.app_context():
         assert db.session.scalars(select(OutboxMessage)).one().state == MessageState.SENT
+
+
+def test_a_slow_sender_sends_nothing_near_the_end_of_its_lease(
+    app: Flask, smtp: MailServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A round whose messages go slowly stops before its lease could run out, so that a second
+    sender, which may claim the rows once it has, cannot send them too."""
+    staff(app, "front_desk", DESK)
+    submit(app)
+    submit(app)
+    start = datetime.now(UTC)
+    moments = iter([start, start, start + sender.LEASE - sender.SAFE_END])
+    monkeypatch.setattr(sender, "utcnow", lambda: next(moments, start + sender.LEASE))
+    assert round_at(app).sent == 0, "claimed at the start, too late by the first message"
+    assert {row.state for row in rows(app)} == {MessageState.SENDING}
+    assert round_at(app, start + sender.LEASE + timedelta(seconds=1)).sent == 2
+    assert len(smtp.inbox.to(DESK)) == 2
