@@ -112,3 +112,4 @@ class MessageState(StrEnum):
     SENDING = "sending"  # claimed by a sender until its lease ends
     SENT = "sent"
     FAILED = "failed"  # given up: shown to admins
+    DROPPED = "dropped"  # not sent: its recipient was disabled or stopped notifications

@@ -15,6 +15,7 @@ from app.models.common import one_of
 
 EVENT_KEY_MAX = 80
 ERROR_MAX = 40
+CLAIM_MAX = 32
 
 
 class OutboxMessage(Model):
@@ -40,11 +41,16 @@ class OutboxMessage(Model):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
     event_key: Mapped[str] = mapped_column(String(EVENT_KEY_MAX), unique=True)
+    # The language of the message: the patient's for a receipt, else the staff member's choice
+    # (kept up to date when they change it).
     locale: Mapped[str] = mapped_column(String(10))
     digest: Mapped[bool] = mapped_column(default=False)
     state: Mapped[str] = mapped_column(String(10), default=MessageState.PENDING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The sender that claimed the row (a random token per claim) and until when it may send
+    # it: a sender writes what came of a row only while both are still its own.
+    claim: Mapped[str | None] = mapped_column(String(CLAIM_MAX))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(ERROR_MAX))  # a class name, no text

@@ -13,11 +13,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app.codes import MessageKind, MessageState, NotifyMode, Role
+from app.codes import PATIENT_DATA_ROLES, MessageKind, MessageState, NotifyMode, Role
 from app.extensions import db
 from app.models import OutboxMessage, StaffUser, Submission
 from app.notify.schedule import due_for
@@ -26,6 +26,16 @@ from app.settings.store import current
 from app.worklist import Work
 
 LOOK_BACK = timedelta(days=1)
+
+
+def wants_messages(staff: StaffUser) -> bool:
+    """Whether ``staff`` is still to hear of events: an active account of a role that sees
+    patients, which has not turned notifications off."""
+    return (
+        staff.is_active
+        and staff.role in PATIENT_DATA_ROLES
+        and staff.notify_mode != NotifyMode.NONE
+    )
 
 
 def _listeners(*roles: Role) -> list[StaffUser]:
@@ -39,15 +49,26 @@ def _listeners(*roles: Role) -> list[StaffUser]:
 
 
 def _row(
-    kind: MessageKind, staff: StaffUser, submission_id: int, key: str, now: datetime
+    kind: MessageKind,
+    submission_id: int,
+    key: str,
+    now: datetime,
+    staff: StaffUser | None = None,
+    *,
+    locale: str = "",
 ) -> dict[str, Any]:
-    due_at, digest = due_for(staff.notify_mode, staff.digest_time, now, current().zone)
+    """An outbox row for ``staff`` (due now or with their digest), or for the patient's receipt
+    (no ``staff``: due now, in ``locale``)."""
+    due_at, digest = (now, False)
+    if staff is not None:
+        due_at, digest = due_for(staff.notify_mode, staff.digest_time, now, current().zone)
+        key, locale = f"{key}:{staff.id}", staff.language
     return {
         "kind": kind,
-        "staff_id": staff.id,
+        "staff_id": staff.id if staff is not None else None,
         "submission_id": submission_id,
-        "event_key": f"{key}:{staff.id}",
-        "locale": staff.language,
+        "event_key": key,
+        "locale": locale,
         "digest": digest,
         "state": MessageState.PENDING,
         "created_at": now,
@@ -66,24 +87,12 @@ def new_enquiry(submission: Submission, now: datetime, *, receipt: bool) -> None
     review = submission.outcome == Outcome.CLINICIAN_REVIEW
     kind = MessageKind.NEW_REVIEW if review else MessageKind.NEW_CALL
     role = Role.CLINICIAN if review else Role.FRONT_DESK
-    rows = [
-        _row(kind, staff, submission.id, f"{kind}:{submission.id}", now)
-        for staff in _listeners(role)
-    ]
+    key = f"{kind}:{submission.id}"
+    rows = [_row(kind, submission.id, key, now, staff) for staff in _listeners(role)]
     if receipt and submission.email:
+        receipt_key = f"{MessageKind.RECEIPT}:{submission.id}"
         rows.append(
-            {
-                "kind": MessageKind.RECEIPT,
-                "staff_id": None,
-                "submission_id": submission.id,
-                "event_key": f"{MessageKind.RECEIPT}:{submission.id}",
-                "locale": submission.locale,
-                "digest": False,
-                "state": MessageState.PENDING,
-                "created_at": now,
-                "due_at": now,
-                "attempts": 0,
-            }
+            _row(MessageKind.RECEIPT, submission.id, receipt_key, now, locale=submission.locale)
         )
     _write(rows)
 
@@ -91,7 +100,8 @@ def new_enquiry(submission: Submission, now: datetime, *, receipt: bool) -> None
 def timed_events(now: datetime) -> int:
     """Write the messages of follow-ups that fell due and of new enquiries that went past the
     response target since ``now - LOOK_BACK``, each once; the number of rows written. Each goes
-    to the person the submission is assigned to, or else to the front desk."""
+    to the person the submission is assigned to (nobody, if that person turned notifications
+    off), or to the front desk when nobody is assigned or the assignee's account is disabled."""
     since = now - LOOK_BACK
     follow_ups = select(Submission.id, Submission.assignee_id, Submission.follow_up_due).where(
         Submission.work.is_not(None),
@@ -102,44 +112,53 @@ def timed_events(now: datetime) -> int:
         Submission.work == Work.NEW, Submission.due_at > since, Submission.due_at <= now
     )
     desk = _listeners(Role.FRONT_DESK)
-    by_id = {staff.id: staff for staff in _listeners(Role.FRONT_DESK, Role.CLINICIAN)}
+    staff_by_id = {staff.id: staff for staff in db.session.scalars(select(StaffUser))}
     rows: list[dict[str, Any]] = []
     for kind, query in (
         (MessageKind.FOLLOW_UP_DUE, follow_ups),
         (MessageKind.PAST_TARGET, past_target),
     ):
-        for submission_id, assignee_id, moment in db.session.execute(query):
-            assignee = by_id.get(assignee_id) if assignee_id is not None else None
+        # In id order, so that two senders inserting at once take their locks in one order.
+        for submission_id, assignee_id, moment in db.session.execute(query.order_by(Submission.id)):
+            assignee = staff_by_id.get(assignee_id) if assignee_id is not None else None
+            if assignee is not None and assignee.is_active:
+                recipients = [assignee] if wants_messages(assignee) else []
+            else:
+                recipients = desk
             key = f"{kind}:{submission_id}:{moment:%Y%m%dT%H%M}"
-            rows += [
-                _row(kind, staff, submission_id, key, now)
-                for staff in ([assignee] if assignee else desk)
-            ]
+            rows += [_row(kind, submission_id, key, now, staff) for staff in recipients]
     return _write(rows)
+
+
+# Rows a single INSERT carries at most (SQLite allows 32,766 bound values; a row has 10).
+INSERT_CHUNK = 500
 
 
 def _write(rows: list[dict[str, Any]]) -> int:
     """Insert ``rows``, leaving out any whose event is already written; how many went in."""
-    if not rows:
-        return 0
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(OutboxMessage).values(rows).on_conflict_do_nothing(index_elements=["event_key"])
-    )
-    return cast(CursorResult[Any], db.session.execute(statement)).rowcount
+    written = 0
+    for start in range(0, len(rows), INSERT_CHUNK):
+        statement = (
+            insert(OutboxMessage)
+            .values(rows[start : start + INSERT_CHUNK])
+            .on_conflict_do_nothing(index_elements=["event_key"])
+        )
+        written += cast(CursorResult[Any], db.session.execute(statement)).rowcount
+    return written
 
 
 def retime(staff: StaffUser, now: datetime) -> None:
-    """Move ``staff``'s waiting messages to their new choice: due at once, with their next
-    digest, or, for none, not sent at all (they are deleted, as never written)."""
-    waiting = (
-        (OutboxMessage.staff_id == staff.id)
-        & (OutboxMessage.state == MessageState.PENDING)
-        & (OutboxMessage.attempts == 0)
-    )
+    """Move ``staff``'s waiting messages (retries included) to their new choice: due at once or
+    with their next digest, in their language; for none, dropped (kept, marked not sent)."""
+    waiting = (OutboxMessage.staff_id == staff.id) & (OutboxMessage.state == MessageState.PENDING)
     if staff.notify_mode == NotifyMode.NONE:
-        db.session.execute(delete(OutboxMessage).where(waiting))
+        db.session.execute(update(OutboxMessage).where(waiting).values(state=MessageState.DROPPED))
         return
     due_at, digest = due_for(staff.notify_mode, staff.digest_time, now, current().zone)
-    db.session.execute(update(OutboxMessage).where(waiting).values(due_at=due_at, digest=digest))
+    db.session.execute(
+        update(OutboxMessage)
+        .where(waiting)
+        .values(due_at=due_at, digest=digest, locale=staff.language)
+    )

@@ -93,7 +93,7 @@ def _message(
 
 def for_staff(staff: StaffUser, rows: list[OutboxMessage], references: dict[int, str]) -> Outgoing:
     """The message telling ``staff`` of ``rows`` (one, or a digest of several)."""
-    with force_locale(staff.language):
+    with force_locale(rows[0].locale):  # the language chosen, kept on each row
         items = [
             Item(
                 str(WAITING[MessageKind(row.kind)]),

@@ -30,14 +30,20 @@ def due_for(mode: str, digest_time: str, now: datetime, zone: ZoneInfo) -> tuple
         return now, False
     local = now.astimezone(zone)
     if mode == NotifyMode.HOURLY:
-        next_hour = local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-        return next_hour.astimezone(UTC), True
+        # Counted in UTC: on the night the clocks go back, each of the two 1 o'clocks has its
+        # digest (an hour added to the wall clock would skip one).
+        this_hour = local.replace(minute=0, second=0, microsecond=0).astimezone(UTC)
+        return this_hour + timedelta(hours=1), True
     if mode != NotifyMode.DAILY:
         raise ValueError(f"no message is due for mode {mode!r}")
-    at = datetime.combine(local.date(), parse_time(digest_time), tzinfo=zone)
-    if at <= local:
-        at = datetime.combine(local.date() + timedelta(days=1), parse_time(digest_time), zone)
-    return at.astimezone(UTC), True
+    # Compared in UTC: two times of one zone compare by their wall clocks, which the repeated
+    # hour of the autumn change makes ambiguous.
+    day = local.date()
+    at = datetime.combine(day, parse_time(digest_time), tzinfo=zone).astimezone(UTC)
+    if at <= now:
+        at = datetime.combine(day + timedelta(days=1), parse_time(digest_time), zone)
+        at = at.astimezone(UTC)
+    return at, True
 
 
 def retry_delay(attempts: int) -> timedelta:

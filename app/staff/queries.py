@@ -203,3 +203,15 @@ def view_counts(session: AnySession, filters: QueueFilter, *, me: int, now: date
     }
     statement = select(*(capped_count(query).label(name) for name, query in counts.items()))
     return Counts(**session.execute(statement).one()._asdict())
+
+
+# The navigation's count of new submissions stops here ("99+ new"), whatever waits.
+NEW_COUNT_MAX = 99
+
+
+def new_since(session: AnySession, seen: datetime) -> int:
+    """How many submissions arrived after ``seen``, counted up to NEW_COUNT_MAX + 1 on the
+    newest-first index."""
+    newer = select(Submission.id).where(Submission.created_at > seen)
+    capped = newer.limit(NEW_COUNT_MAX + 1).subquery()
+    return session.scalar(select(func.count()).select_from(capped)) or 0

@@ -58,12 +58,32 @@ from app.staff.forms import (
     assignee_choices,
 )
 from app.staff.presenters import LAST_QUEUE_PAGE, submission_page_context
-from app.staff.queries import COUNT_CAP, QueueFilter, View, view_counts, view_page
+from app.staff.queries import (
+    COUNT_CAP,
+    NEW_COUNT_MAX,
+    QueueFilter,
+    View,
+    new_since,
+    view_counts,
+    view_page,
+)
 from app.staff.rows import queue_rows
 from app.staff.search import Found, find_patients, understood
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 guard_blueprint(bp)
+
+
+@bp.app_template_global()
+def new_since_seen(staff: StaffUser) -> int:
+    """For the staff navigation: the submissions that arrived since ``staff`` last opened the
+    queue (or since their account was made), up to NEW_COUNT_MAX + 1."""
+    return new_since(db.session, staff.queue_seen_at or staff.created_at)
+
+
+@bp.app_template_global()
+def new_count_max() -> int:
+    return NEW_COUNT_MAX
 
 
 @bp.context_processor

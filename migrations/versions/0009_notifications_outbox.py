@@ -39,6 +39,7 @@ def upgrade():
         sa.Column("state", sa.String(length=10), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("due_at", UTCDateTime(), nullable=False),
+        sa.Column("claim", sa.String(length=32), nullable=True),
         sa.Column("lease_until", UTCDateTime(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.String(length=40), nullable=True),
@@ -52,7 +53,7 @@ def upgrade():
             name=op.f("ck_outbox_message_kind"),
         ),
         sa.CheckConstraint(
-            "state IN ('pending', 'sending', 'sent', 'failed')",
+            "state IN ('pending', 'sending', 'sent', 'failed', 'dropped')",
             name=op.f("ck_outbox_message_state"),
         ),
         sa.ForeignKeyConstraint(

@@ -165,3 +165,31 @@ def test_follow_ups_due_and_enquiries_past_the_target_are_told_once(
     for message in smtp.inbox.to(DESK) + smtp.inbox.to(CLINICIAN):
         for submission in (waiting, assigned):
             assert_says_nothing_of_health(text_of(message), submission)
+
+
+@pytest.mark.parametrize(
+    ("assignee_change", "told"),
+    [({"notify_mode": "none"}, []), ({"is_active": False}, [DESK])],
+    ids=["assignee-turned-messages-off", "assignee-disabled"],
+)
+def test_a_follow_up_goes_to_its_assignee_or_else_the_front_desk(
+    app: Flask, smtp: MailServer, assignee_change: dict[str, object], told: list[str]
+) -> None:
+    found = submit(app)  # before anyone listens: no message for the enquiry itself
+    staff(app, "front_desk", DESK)
+    clinician = staff(app, "clinician", CLINICIAN, **assignee_change)
+    now = utcnow()
+    with app.app_context():
+        row = db.session.get(Submission, found.id)
+        assert row
+        row.assignee_id, row.follow_up_due, row.work = (
+            clinician.id,
+            now - timedelta(minutes=1),
+            Work.FOLLOW_UP,
+        )
+        db.session.commit()
+    round_at(app, now)
+    assert [m["Subject"] for m in smtp.inbox.to(DESK)] == [
+        f"Follow-up due: {found.reference}" for _ in told
+    ]
+    assert smtp.inbox.to(CLINICIAN) == []

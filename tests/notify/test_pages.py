@@ -76,7 +76,7 @@ def test_choosing_none_drops_what_waits_and_a_bad_time_is_refused(app: Flask) ->
             "csrf_token": csrf_token(page),
         },
     )
-    assert rows(app) == []
+    assert [row.state for row in rows(app)] == [MessageState.DROPPED]
 
 
 def test_admins_do_not_get_the_notifications_page(app: Flask) -> None:
@@ -166,3 +166,23 @@ def test_send_once_from_the_command_line(app: Flask, smtp: MailServer) -> None:
     assert "1 sent, 0 to retry, 0 failed." in result.output
     with app.app_context():
         assert db.session.scalars(select(OutboxMessage.state)).one() == MessageState.SENT
+
+
+def test_hourly_digests_keep_both_hours_of_the_autumn_change() -> None:
+    """On 1 November 2026 Toronto's clock reads 01:00-02:00 twice: a digest at each hour."""
+    first_one_thirty = datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # 01:30 EDT
+    second_one_thirty = datetime(2026, 11, 1, 6, 30, tzinfo=UTC)  # 01:30 EST
+    assert due_for(NotifyMode.HOURLY, "08:00", first_one_thirty, TORONTO)[0] == datetime(
+        2026, 11, 1, 6, tzinfo=UTC
+    )
+    assert due_for(NotifyMode.HOURLY, "08:00", second_one_thirty, TORONTO)[0] == datetime(
+        2026, 11, 1, 7, tzinfo=UTC
+    )
+
+
+def test_a_daily_digest_in_the_repeated_hour_is_not_already_past() -> None:
+    """At 01:10 EST (the clock's second pass through 01:10), the day's 01:30 digest went at the
+    first pass (05:30 UTC): the next is tomorrow's, never one due in the past."""
+    now = datetime(2026, 11, 1, 6, 10, tzinfo=UTC)  # 01:10 EST, the second pass
+    due, _ = due_for(NotifyMode.DAILY, "01:30", now, TORONTO)
+    assert due == datetime(2026, 11, 2, 1, 30, tzinfo=TORONTO).astimezone(UTC)

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.codes import MessageState
 from app.extensions import db
-from app.models import AuditEvent, OutboxMessage
-from app.notify import sender
+from app.models import AuditEvent, OutboxMessage, StaffUser
+from app.notify import mail, sender
 from tests.conftest import make_app
 from tests.notify.conftest import MailServer, mail_settings, text_of
 from tests.notify.helpers import assert_says_nothing_of_health, round_at, rows, staff, submit
@@ -134,7 +134,7 @@ def test_a_sender_that_died_leaves_its_rows_to_the_next_after_the_lease(
     submit(app)
     now = datetime.now(UTC)
     with app.app_context():
-        assert sender._claim(now)  # claimed, then the sender "dies" before sending
+        assert sender._claim(now, "dead-sender")  # claimed, then it dies before sending
     assert round_at(app, now).sent == 0, "still leased"
     assert round_at(app, now + sender.LEASE + timedelta(seconds=1)).sent == 1
     assert len(smtp.inbox.to(DESK)) == 1
@@ -169,3 +169,76 @@ def test_a_slow_sender_sends_nothing_near_the_end_of_its_lease(
     assert {row.state for row in rows(app)} == {MessageState.SENDING}
     assert round_at(app, start + sender.LEASE + timedelta(seconds=1)).sent == 2
     assert len(smtp.inbox.to(DESK)) == 2
+
+
+def test_a_digest_larger_than_a_batch_goes_out_as_one_email(app: Flask, smtp: MailServer) -> None:
+    staff(app, "front_desk", DESK, notify_mode="hourly")
+    for _ in range(sender.BATCH + 3):
+        submit(app)
+    [due_at] = {row.due_at for row in rows(app)}
+    assert round_at(app, due_at).sent == sender.BATCH + 3
+    [message] = smtp.inbox.to(DESK)
+    assert message["Subject"] == f"{sender.BATCH + 3} items wait for you"
+
+
+def test_a_disabled_account_or_one_that_turned_messages_off_gets_nothing(
+    app: Flask, smtp: MailServer
+) -> None:
+    gone = staff(app, "front_desk", DESK, notify_mode="daily")
+    quiet = staff(app, "front_desk", "quiet@clinic.example")
+    submit(app)
+    with app.app_context():
+        for user, change in ((gone, {"is_active": False}), (quiet, {"notify_mode": "none"})):
+            stored = db.session.get(StaffUser, user.id)
+            assert stored
+            for name, value in change.items():
+                setattr(stored, name, value)
+        db.session.commit()
+    later = datetime.now(UTC) + timedelta(days=1)
+    done = round_at(app, later)
+    assert (done.sent, done.dropped) == (0, 2)
+    assert {row.state for row in rows(app)} == {MessageState.DROPPED}
+    assert smtp.inbox.messages == []
+
+
+def test_a_message_that_cannot_be_written_fails_alone(
+    app: Flask, smtp: MailServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    staff(app, "front_desk", DESK)
+    staff(app, "front_desk", "second@clinic.example")
+    submit(app)
+    real = mail.for_staff
+
+    def broken_for_desk(user: StaffUser, *args: object) -> mail.Outgoing:
+        if user.email == DESK:
+            raise KeyError("a template that fails")
+        return real(user, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mail, "for_staff", broken_for_desk)
+    done = round_at(app)
+    assert (done.sent, done.failed) == (1, 1)
+    states = {row.staff_id: (row.state, row.last_error) for row in rows(app)}
+    assert sorted(states.values()) == [(MessageState.FAILED, "KeyError"), (MessageState.SENT, None)]
+
+
+def test_a_sender_whose_rows_were_taken_over_writes_nothing_of_them(
+    app: Flask, smtp: MailServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While this sender talks to the mail server, another claims its rows (as after a lease
+    that ran out): what this one learns is not written over the other's claim."""
+    staff(app, "front_desk", DESK)
+    submit(app)
+    real_connect = mail.connect
+
+    def connect_while_another_claims() -> object:
+        with db.engine.begin() as other:
+            other.execute(update(OutboxMessage).values(claim="another-sender"))
+        return real_connect()
+
+    monkeypatch.setattr(mail, "connect", connect_while_another_claims)
+    assert round_at(app).sent == 0
+    [row] = rows(app)
+    assert (row.state, row.claim) == (MessageState.SENDING, "another-sender")
+    with app.app_context():
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert "notify.sent" not in actions
