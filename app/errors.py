@@ -6,13 +6,15 @@ import contextlib
 import logging
 from typing import Any
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.auth.sessions import signed_in_user
+from app.codes import PATIENT_DATA_ROLES
 from app.extensions import db
 from app.ratelimit import retry_after
 
@@ -53,6 +55,22 @@ MESSAGES = {
         _l("Please try again in a minute."),
     ),
 }
+# What differs on a staff page (under STAFF_PATHS): no patient's results to mention, and a way
+# back to the staff member's own start page.
+STAFF_MESSAGES = {
+    404: (
+        _l("Page not found"),
+        _l(
+            "Check the address, or go back to your start page. A submission deleted by a "
+            "purge is gone."
+        ),
+    ),
+    403: (
+        _l("You cannot open this page"),
+        _l("Your role does not give access to this page. Ask an administrator if you need it."),
+    ),
+}
+STAFF_PATHS = ("/staff", "/admin", "/auth")
 # The 503 of a form that could not be saved: what was lost, and what was not.
 NOT_SAVED = {
     "screening": _l(
@@ -77,10 +95,32 @@ def render_error(
     send again)."""
     fallback = 500 if status >= 500 else 400
     title, usual = MESSAGES.get(status, MESSAGES[fallback])
-    page = render_template(
-        "errors/error.html", status=status, title=title, message=message or usual, again=again
-    )
+    if request.path.startswith(STAFF_PATHS):
+        title, usual = STAFF_MESSAGES.get(status, (title, usual))
+        page = render_template(
+            "errors/staff_error.html",
+            status=status,
+            title=title,
+            message=message or usual,
+            home=_staff_home(status),
+        )
+    else:
+        page = render_template(
+            "errors/error.html", status=status, title=title, message=message or usual, again=again
+        )
     return page, status, headers or []
+
+
+def _staff_home(status: int) -> str:
+    """The start page of whoever is signed in (their queue, or an admin's accounts), or the
+    sign-in page. The session is read only when the database answers (not for a 5xx)."""
+    user = g.get("staff_user")
+    if user is None and status < 500:
+        with contextlib.suppress(*UNAVAILABLE):
+            user = signed_in_user()
+    if user is None:
+        return url_for("auth.login")
+    return url_for("staff.queue" if user.role in PATIENT_DATA_ROLES else "admin.accounts")
 
 
 def register_error_pages(app: Flask) -> None:

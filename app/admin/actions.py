@@ -54,6 +54,7 @@ ACTION_GROUPS: dict[str, tuple[Any, tuple[tuple[str, Any], ...]]] = {
             ("staff.disable", _l("Account disabled")),
             ("staff.enable", _l("Account enabled")),
             ("staff.reset_2fa", _l("Second factor reset")),
+            ("staff.reset_password", _l("Password reset by an administrator")),
             ("staff.sign_out_everywhere", _l("Account signed out everywhere")),
             ("staff.list", _l("Account list viewed")),
             ("staff.view", _l("Account viewed")),

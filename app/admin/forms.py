@@ -86,6 +86,27 @@ class NewAccountForm(FlaskForm):
             raise ValidationError(problem)
 
 
+class ResetPasswordForm(FlaskForm):
+    """A temporary password for an account: typed by the admin, or, both boxes left empty,
+    generated and shown once."""
+
+    password = PasswordField(_l("Temporary password"), [Optional()])
+    confirm = PasswordField(
+        _l("Confirm the temporary password"),
+        [EqualTo("password", _l("The two passwords are not the same."))],
+    )
+
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def validate_password(self, field: Field) -> None:
+        """The same rules as every password, when one is typed (QUALITY.md)."""
+        problem = field.data and password_problem(field.data, self.email)
+        if problem:
+            raise ValidationError(problem)
+
+
 class RoleForm(FlaskForm):
     """Change an account's role."""
 

@@ -93,6 +93,17 @@ def reset_second_factor(user: StaffUser) -> None:
     audit.record("staff.reset_2fa", detail={"staff_id": user.id})
 
 
+def reset_password(user: StaffUser, password: str, *, generated: bool) -> None:
+    """Give the account a temporary password that its owner must replace at the next sign-in,
+    lift any sign-in lockout, and end its sessions at once (a browser signed in with the
+    forgotten password, or by someone who learnt it, is signed out)."""
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    user.failed_logins, user.locked_until = 0, None
+    sessions.end_all(user.id)
+    audit.record("staff.reset_password", detail={"staff_id": user.id, "generated": generated})
+
+
 def sign_out_everywhere(user: StaffUser, *, own: bool) -> None:
     """End every session of the account.
 

@@ -34,6 +34,7 @@ from app.admin.forms import (
     ActionForm,
     AuditFilterForm,
     NewAccountForm,
+    ResetPasswordForm,
     RoleForm,
 )
 from app.admin.queries import (
@@ -44,7 +45,7 @@ from app.admin.queries import (
     staff_names,
 )
 from app.auth.guard import allow, guard_blueprint
-from app.auth.passwords import MIN_LENGTH
+from app.auth.passwords import MIN_LENGTH, temporary_password
 from app.codes import Role
 from app.database import utcnow
 from app.extensions import db
@@ -100,7 +101,10 @@ def _account_or_404(staff_id: int) -> StaffUser:
 @allow(Role.ADMIN)
 def account(staff_id: int) -> ResponseReturnValue:
     """One account, with a small form for each thing an admin can do to it."""
-    user = _account_or_404(staff_id)
+    return _account_page(_account_or_404(staff_id), ResetPasswordForm(formdata=None))
+
+
+def _account_page(user: StaffUser, reset_form: ResetPasswordForm) -> str:
     live_sessions = live_session_count(db.session, user.id)
     audit.record("staff.view", detail={"staff_id": user.id})
     db.session.commit()
@@ -111,6 +115,8 @@ def account(staff_id: int) -> ResponseReturnValue:
         live_sessions=live_sessions,
         role_labels=ROLE_LABELS,
         role_form=RoleForm(formdata=None, role=user.role),
+        reset_form=reset_form,
+        password_min_length=MIN_LENGTH,
     )
 
 
@@ -200,6 +206,29 @@ def account_reset_2fa(staff_id: int) -> ResponseReturnValue:
     service.reset_second_factor(user)
     db.session.commit()
     return _done(user, _("Second factor reset. It will be set up again at the next sign-in."))
+
+
+@bp.post("/accounts/<int:staff_id>/reset-password")
+@allow(Role.ADMIN)
+def account_reset_password(staff_id: int) -> ResponseReturnValue:
+    """Give the account a temporary password (typed, or generated and shown once on the page
+    this answers with, never in a cookie or a redirect); its owner chooses their own at the next
+    sign-in. Every session of the account ends."""
+    user = _target(staff_id, refuse_self=True)
+    if user is None:
+        return _back(staff_id)
+    form = ResetPasswordForm(email=user.email)
+    if not form.validate_on_submit():
+        db.session.rollback()  # the locks of _target
+        return _account_page(user, form), 422
+    generated = not form.password.data
+    password = temporary_password() if generated else form.password.data
+    service.reset_password(user, password, generated=generated)
+    db.session.commit()
+    page = render_template(
+        "admin/password_reset.html", user=user, password=password if generated else None
+    )
+    return page, 200, {"Cache-Control": "no-store"}
 
 
 @bp.post("/accounts/<int:staff_id>/sign-out-everywhere")

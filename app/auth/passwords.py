@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import secrets
 from functools import cache
 from pathlib import Path
 
@@ -32,6 +33,20 @@ def hasher() -> PasswordHasher:
 @cache
 def _hasher(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
     return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
+# A temporary password an admin gives by phone or in person: groups of letters and digits that
+# cannot be mistaken for one another when read out (no 0/O, 1/I/L, U/V).
+TEMPORARY_ALPHABET = "23456789abcdefghjkmnpqrstwxyz"
+TEMPORARY_GROUPS, TEMPORARY_GROUP_LENGTH = 4, 4
+
+
+def temporary_password() -> str:
+    """A random password for an admin's reset (about 78 bits), like ``k7tq-3wna-x9fe-2hpm``."""
+    return "-".join(
+        "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(TEMPORARY_GROUP_LENGTH))
+        for _ in range(TEMPORARY_GROUPS)
+    )
 
 
 def hash_password(password: str) -> str:

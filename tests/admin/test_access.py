@@ -38,7 +38,8 @@ def test_the_area_has_the_expected_routes(app: Flask) -> None:
     assert ("POST", "/admin/accounts/7/disable") in routes
     assert ("POST", "/admin/settings") in routes
     assert ("POST", "/admin/settings/retention") in routes
-    assert len(routes) == 15
+    assert ("POST", "/admin/accounts/7/reset-password") in routes
+    assert len(routes) == 16
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(app: Flask, client: FlaskClient) -> None:

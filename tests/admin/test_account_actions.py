@@ -60,9 +60,9 @@ def the_event(app: Flask, action: str, admin) -> dict:
 def test_account_page_shows_the_actions(app: Flask, admin_client: FlaskClient, front_desk) -> None:
     page = admin_client.get(f"/admin/accounts/{front_desk.id}").text
     assert front_desk.email in page
-    for action in ("role", "disable", "reset-2fa", "sign-out-everywhere"):
+    for action in ("role", "disable", "reset-password", "reset-2fa", "sign-out-everywhere"):
         assert f'action="/admin/accounts/{front_desk.id}/{action}"' in page
-    assert page.count('name="csrf_token"') == 5  # four actions and the sign-out button
+    assert page.count('name="csrf_token"') == 6  # five actions and the sign-out button
     assert '<label class="label" for="role">Role</label>' in page
     assert '<option selected value="front_desk">' in page
 
@@ -73,7 +73,7 @@ def test_unknown_account_is_404(admin_client: FlaskClient) -> None:
     assert post_form(admin_client, "/admin/accounts/9999/disable").status_code == 404
 
 
-ACTIONS = ("role", "disable", "enable", "reset-2fa", "sign-out-everywhere")
+ACTIONS = ("role", "disable", "enable", "reset-password", "reset-2fa", "sign-out-everywhere")
 
 
 @pytest.mark.parametrize("staff_id", [2**31, 2**40, 2**63 - 1])
