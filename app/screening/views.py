@@ -147,7 +147,8 @@ def _render_step(form: StepForm, csrf_token: Callable[[], str] = generate_csrf) 
 
 @bp.get("/screening/check")
 def check() -> ResponseReturnValue:
-    """Every answer, with a Change link per step, and the button that sends them."""
+    """Every answer, with a Change link on each, whether a receipt was asked for, and the
+    button that sends them."""
     answers = service.draft_answers()
     if answers is None or service.first_incomplete(answers) is not None:
         return redirect(url_for(".begin"))
@@ -160,6 +161,7 @@ def _render_check(form: FlaskForm, answers: dict[str, Any]) -> str:
         form=form,
         sections=answer_rows(answers),
         steps=STEPS,
+        receipt=service.receipt_requested(),
     )
 
 

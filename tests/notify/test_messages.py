@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -193,3 +194,23 @@ def test_a_follow_up_goes_to_its_assignee_or_else_the_front_desk(
         f"Follow-up due: {found.reference}" for _ in told
     ]
     assert smtp.inbox.to(CLINICIAN) == []
+
+
+@pytest.mark.parametrize("ticked", [True, False])
+def test_the_check_page_says_whether_a_receipt_was_asked_for(app: Flask, ticked: bool) -> None:
+    client = app.test_client()
+    for step in STEPS:
+        data = step_data(step.id, BASE_ANSWERS)
+        if step.id == "contact" and ticked:
+            data["receipt"] = "y"
+        assert post_step(client, step.id, data).status_code == 302
+    page = client.get("/screening/check").text
+    row = re.search(r'<dt id="q-receipt">([^<]*)</dt><dd>([^<]*)</dd>', page)
+    assert row
+    assert row[1] == "Email me a receipt with my reference number"
+    assert row[2] == ("Yes" if ticked else "No")
+    assert 'href="/screening/contact#receipt"' in page
+    # Going back to the contact step shows the box as it was left.
+    box = re.search(r'<input[^>]*id="receipt"[^>]*>', client.get("/screening/contact").text)
+    assert box
+    assert ("checked" in box[0]) is ticked

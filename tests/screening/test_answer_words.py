@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Submission
+from app.screening.forms import ContactForm
 from app.screening.presenters import AnswerRow
 from app.screening.questions import QUESTIONS, STEPS_BY_ID
 from tests.builders import make_submission
@@ -64,8 +65,11 @@ def test_check_page_and_staff_page_word_answers_alike(
     # A multi-select: a line for each option on the check page, one line for staff.
     assert both("pain_areas") == ("<br>".join(areas), "; ".join(areas))
     assert both("pain_intensity") == (scale, scale)
-    # Every answer staff see reads as on the check page (contact details are shown apart).
+    # Every answer staff see reads as on the check page (contact details, and whether the
+    # patient asked for a receipt, are shown apart).
     contact = {question_text(app, q.id, _LOCALES[lang]) for q in STEPS_BY_ID["contact"].questions}
+    with app.test_request_context(), force_locale(_LOCALES[lang]):
+        contact.add(str(ContactForm.receipt.args[0]))
     assert set(staff_page) == set(check) - contact
     for question, answer in staff_page.items():
         assert check[question].replace("<br>", "; ") == answer, question
