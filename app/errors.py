@@ -13,8 +13,8 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.auth.guard import start_page
 from app.auth.sessions import signed_in_user
-from app.codes import PATIENT_DATA_ROLES
 from app.extensions import db
 from app.ratelimit import retry_after
 
@@ -118,9 +118,7 @@ def _staff_home(status: int) -> str:
     if user is None and status < 500:
         with contextlib.suppress(*UNAVAILABLE):
             user = signed_in_user()
-    if user is None:
-        return url_for("auth.login")
-    return url_for("staff.queue" if user.role in PATIENT_DATA_ROLES else "admin.accounts")
+    return url_for("auth.login") if user is None else start_page(user)
 
 
 def register_error_pages(app: Flask) -> None:

@@ -17,6 +17,7 @@ from flask.typing import ResponseReturnValue
 from app.auth.sessions import signed_in_user
 from app.codes import Role
 from app.formtools import has_control_character
+from app.models import StaffUser
 
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 ROLES_ATTRIBUTE = "_allowed_roles"
@@ -51,6 +52,11 @@ def is_local_path(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
+
+
+def start_page(user: StaffUser) -> str:
+    """A signed-in staff member's own start page: an admin's accounts, everyone else's queue."""
+    return url_for("admin.accounts") if user.role == Role.ADMIN else url_for("staff.queue")
 
 
 def guard_blueprint(bp: Blueprint) -> None:

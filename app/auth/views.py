@@ -18,9 +18,9 @@ from flask_babel import gettext as _
 from app import audit
 from app.auth import service, sessions, totp
 from app.auth.forms import CodeForm, LoginForm, PasswordChangeForm
-from app.auth.guard import is_local_path
+from app.auth.guard import is_local_path, start_page
 from app.auth.passwords import MIN_LENGTH
-from app.codes import Role, Stage
+from app.codes import Stage
 from app.extensions import db
 from app.i18n import SESSION_KEY as LANGUAGE_KEY
 from app.models import StaffUser
@@ -42,7 +42,7 @@ def _home(user: StaffUser) -> str:
     target = session.pop("next", None)
     if is_local_path(target):
         return target
-    return url_for("admin.accounts") if user.role == Role.ADMIN else url_for("staff.queue")
+    return start_page(user)
 
 
 @bp.route("/login", methods=["GET", "POST"])

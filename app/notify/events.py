@@ -38,14 +38,10 @@ def wants_messages(staff: StaffUser) -> bool:
     )
 
 
-def _listeners(*roles: Role) -> list[StaffUser]:
-    """Active staff of ``roles`` who want to hear of events (any mode but none)."""
-    query = select(StaffUser).where(
-        StaffUser.is_active,
-        StaffUser.role.in_(roles),
-        StaffUser.notify_mode != NotifyMode.NONE,
-    )
-    return list(db.session.scalars(query))
+def _listeners(role: Role) -> list[StaffUser]:
+    """The staff of ``role`` who want to hear of events (``wants_messages``)."""
+    query = select(StaffUser).where(StaffUser.role == role)
+    return [staff for staff in db.session.scalars(query) if wants_messages(staff)]
 
 
 def _row(
@@ -111,8 +107,8 @@ def timed_events(now: datetime) -> int:
     past_target = select(Submission.id, Submission.assignee_id, Submission.due_at).where(
         Submission.work == Work.NEW, Submission.due_at > since, Submission.due_at <= now
     )
-    desk = _listeners(Role.FRONT_DESK)
     staff_by_id = {staff.id: staff for staff in db.session.scalars(select(StaffUser))}
+    desk = [s for s in staff_by_id.values() if s.role == Role.FRONT_DESK and wants_messages(s)]
     rows: list[dict[str, Any]] = []
     for kind, query in (
         (MessageKind.FOLLOW_UP_DUE, follow_ups),
