@@ -10,6 +10,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 # The fast suite: everything but real browsers, the load test and the speed guards.
 FAST := not browser and not load and not perf
+# The fast suites run on every core (pytest-xdist); each worker builds its own databases.
+# WORKERS=0 runs them in this process alone (for a debugger, or to read one test's output).
+WORKERS ?= auto
 
 .PHONY: run serve test test-postgres load-test perf-guard bench bench-rules bench-scale bench-throughput bench-inprocess bench-weight bench-floor bench-reading services check lint format migrations-check translations translations-check update-catalog browser-deps browser-test clean
 
@@ -38,11 +41,11 @@ serve: $(STAMP) translations
 
 ## The fast test suite (everything but the real-browser tests, the load test and the speed guards).
 test: $(STAMP) translations
-	$(BIN)/pytest -m "$(FAST)"
+	$(BIN)/pytest -m "$(FAST)" -n $(WORKERS)
 
 ## The same suite on PostgreSQL: a fresh database on the local server, dropped afterwards.
 test-postgres: $(STAMP) translations services
-	TEST_DATABASE=postgresql $(BIN)/pytest -m "$(FAST)"
+	TEST_DATABASE=postgresql $(BIN)/pytest -m "$(FAST)" -n $(WORKERS)
 
 ## gunicorn with 4 workers, 32 patients over HTTP, 1,000 submissions on SQLite then PostgreSQL,
 ## steady and with a worker killed: every acknowledged submission stored exactly once.

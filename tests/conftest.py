@@ -6,6 +6,9 @@ template file that each test then gets its own copy of (about a millisecond), so
 still has a database of its own, which its threads and several connections can share. On
 PostgreSQL (``TEST_DATABASE=postgresql``) the run creates one database, builds the schema in it,
 and empties every table after each test.
+
+``make test`` runs the suite in several processes (pytest-xdist): each one is a run of its own
+here, with its own template file or PostgreSQL database.
 """
 
 from __future__ import annotations
