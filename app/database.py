@@ -115,11 +115,11 @@ def read_value(statement: Executable, parameters: Mapping[str, Any] | None = Non
         return connection.execute(statement, parameters).scalar()
 
 
-def read_rows(statement: Executable) -> list[Any]:
+def read_rows(statement: Executable, parameters: Mapping[str, Any] | None = None) -> list[Any]:
     """Every row of a statement that only reads, on a connection of its own (as ``read_value``)."""
     engine = db.engine
     with engine.connect().execution_options(**_single_reads(engine.dialect.name)) as connection:
-        return list(connection.execute(statement))
+        return list(connection.execute(statement, parameters))
 
 
 def begin_single_reads(session: AnySession) -> None:

@@ -13,7 +13,7 @@ from app.codes import Role
 from app.database import utcnow
 from app.dates import response_due_at
 from app.extensions import db
-from app.models import StaffUser, Submission, add_search_terms
+from app.models import StaffUser, Submission, add_search_terms, search_terms
 from app.references import new_reference
 from app.settings.fields import FIELDS, FIELDS_BY_NAME
 from app.settings.service import save
@@ -64,7 +64,7 @@ def make_submission(
             )
         db.session.add(submission)
         db.session.flush()
-        add_search_terms(db.session, submission)
+        add_search_terms(db.session, submission.id, search_terms(submission))
         db.session.commit()
         db.session.refresh(submission)
         db.session.expunge(submission)

@@ -19,6 +19,7 @@ from app.models.submissions import (
     SearchTerm,
     Submission,
     add_search_terms,
+    search_terms,
 )
 
 __all__ = [
@@ -46,4 +47,5 @@ __all__ = [
     "Submission",
     "add_search_terms",
     "one_of",
+    "search_terms",
 ]

@@ -57,6 +57,12 @@ class Draft(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Counts the draft's writes: a write names the version it read, and changes nothing when
+    # another request wrote in between (app.screening.drafts), so no lock is held while a
+    # request validates and computes. The ORM checks it too (StaleDataError).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declaration
 
 
 class Submission(Model):
@@ -200,14 +206,20 @@ class SearchTerm(Model):
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), primary_key=True)
 
 
-def add_search_terms(session: AnySession, submission: Submission) -> None:
-    """Store the rows that let staff find ``submission`` (flushed, so it has its id) by its
-    patient's name, phone or e-mail: one Core INSERT of them all, as plain rows, which costs
-    a patient's final submission a quarter of what ORM objects did (``bench.inprocess``)."""
-    terms = terms_for(submission.full_name, submission.phone, submission.email, SEARCH_TERM_MAX)
+def search_terms(submission: Submission) -> set[tuple[SearchKind, str]]:
+    """The terms ``submission`` is found by: its patient's name, phone and e-mail, folded."""
+    return terms_for(submission.full_name, submission.phone, submission.email, SEARCH_TERM_MAX)
+
+
+def add_search_terms(
+    session: AnySession, submission_id: int, terms: set[tuple[SearchKind, str]]
+) -> None:
+    """Store ``terms`` (``search_terms``) for the submission ``submission_id``: one Core INSERT
+    of them all, as plain rows, which costs a patient's final submission a quarter of what ORM
+    objects did (``bench.inprocess``)."""
     if terms:
         rows = [
-            {"kind": kind, "term": term, "submission_id": submission.id}
+            {"kind": kind, "term": term, "submission_id": submission_id}
             for kind, term in sorted(terms)
         ]
         session.execute(insert(SearchTerm), rows)

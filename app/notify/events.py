@@ -11,13 +11,14 @@ notifications on does not send the whole history of a long-running clinic.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.codes import PATIENT_DATA_ROLES, MessageKind, MessageState, NotifyMode, Role
+from app.database import read_rows
 from app.extensions import db
 from app.models import OutboxMessage, StaffUser, Submission
 from app.notify.schedule import due_for
@@ -28,7 +29,34 @@ from app.worklist import Work
 LOOK_BACK = timedelta(days=1)
 
 
-def wants_messages(staff: StaffUser) -> bool:
+class Listener(Protocol):
+    """What events need of a staff account: a ``StaffUser``, or a row of these columns."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def is_active(self) -> bool: ...
+    @property
+    def notify_mode(self) -> str: ...
+    @property
+    def digest_time(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+
+
+_LISTENER_COLUMNS = (
+    StaffUser.id,
+    StaffUser.role,
+    StaffUser.is_active,
+    StaffUser.notify_mode,
+    StaffUser.digest_time,
+    StaffUser.language,
+)
+
+
+def wants_messages(staff: Listener) -> bool:
     """Whether ``staff`` is still to hear of events: an active account of a role that sees
     patients, which has not turned notifications off."""
     return (
@@ -38,10 +66,24 @@ def wants_messages(staff: StaffUser) -> bool:
     )
 
 
-def _listeners(role: Role) -> list[StaffUser]:
-    """The staff of ``role`` who want to hear of events (``wants_messages``)."""
-    query = select(StaffUser).where(StaffUser.role == role)
-    return [staff for staff in db.session.scalars(query) if wants_messages(staff)]
+def _told(submission: Submission) -> tuple[MessageKind, Role]:
+    """What a new enquiry's message is, and who hears of it: clinicians of a clinician review,
+    the front desk of every other enquiry to contact."""
+    if submission.outcome == Outcome.CLINICIAN_REVIEW:
+        return MessageKind.NEW_REVIEW, Role.CLINICIAN
+    return MessageKind.NEW_CALL, Role.FRONT_DESK
+
+
+def enquiry_listeners(submission: Submission) -> list[Listener]:
+    """The staff to tell of ``submission`` (``_told``, ``wants_messages``); nobody of a safety
+    stop, which holds no contact details. Read as plain rows before the submission's
+    transaction, on a connection of their own (``read_rows``), so that on SQLite the write lock
+    is not held for it; the sender checks each account again before it sends."""
+    if submission.is_safety_stop:
+        return []
+    _kind, role = _told(submission)
+    query = select(*_LISTENER_COLUMNS).where(StaffUser.role == role)
+    return [staff for staff in read_rows(query) if wants_messages(staff)]
 
 
 def _row(
@@ -49,7 +91,7 @@ def _row(
     submission_id: int,
     key: str,
     now: datetime,
-    staff: StaffUser | None = None,
+    staff: Listener | None = None,
     *,
     locale: str = "",
 ) -> dict[str, Any]:
@@ -73,18 +115,17 @@ def _row(
     }
 
 
-def new_enquiry(submission: Submission, now: datetime, *, receipt: bool) -> None:
-    """Messages for a submission just stored (in its transaction): clinicians hear of a
-    clinician review, the front desk of every other enquiry to contact; the patient gets a
-    receipt when they asked for one (``receipt``). A safety stop holds no contact details:
-    nobody is told."""
+def new_enquiry(
+    submission: Submission, now: datetime, listeners: list[Listener], *, receipt: bool
+) -> None:
+    """Messages for a submission just stored (in its transaction): one for each of its
+    ``listeners`` (``enquiry_listeners``); the patient gets a receipt when they asked for one
+    (``receipt``). A safety stop holds no contact details: nobody is told."""
     if submission.is_safety_stop:
         return
-    review = submission.outcome == Outcome.CLINICIAN_REVIEW
-    kind = MessageKind.NEW_REVIEW if review else MessageKind.NEW_CALL
-    role = Role.CLINICIAN if review else Role.FRONT_DESK
+    kind, _role = _told(submission)
     key = f"{kind}:{submission.id}"
-    rows = [_row(kind, submission.id, key, now, staff) for staff in _listeners(role)]
+    rows = [_row(kind, submission.id, key, now, staff) for staff in listeners]
     if receipt and submission.email:
         receipt_key = f"{MessageKind.RECEIPT}:{submission.id}"
         rows.append(

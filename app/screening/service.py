@@ -7,22 +7,23 @@ or a racing second worker all find the one submission instead of creating anothe
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import current_app, session
 from flask_babel import get_locale
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from app.codes import Actor, Status
-from app.database import add_unless_taken, read_value, utcnow
+from app.codes import Actor, SearchKind, Status
+from app.database import read_value, utcnow
 from app.dates import response_due_at
 from app.extensions import db
-from app.models import AuditEvent, Draft, Submission, add_search_terms
+from app.models import AuditEvent, Draft, Submission, add_search_terms, search_terms
 from app.notify import events as notify
 from app.references import new_reference
+from app.screening import drafts
 from app.screening.codes import SAFETY_STOP_OUTCOMES, StepId
+from app.screening.drafts import Consent, DraftState
 from app.screening.questions import (
     CONSENT_VERSION,
     CONTACT_IDS,
@@ -35,19 +36,18 @@ from app.tokens import new_token, token_hash
 
 DRAFT_KEY = "draft"  # session key: token of the questionnaire in progress
 RESULT_KEY = "result"  # session key: token of the last submission, for its result page
-_SUBMIT_ATTEMPTS = 3
+# A write is tried again when another request wrote the same draft in between (a double
+# click, two tabs): the first try nearly always stores.
+_WRITE_ATTEMPTS = 3
 # Built once: every patient request runs one or both, and building a statement costs about
 # as much as SQLAlchemy's work to run it (its compiled SQL is cached either way).
 # This browser's draft, while it has not expired.
 _LIVE_DRAFT = (Draft.token_hash == bindparam("token_hash"), Draft.expires_at > bindparam("now"))
-_DRAFT_BY_HASH = select(Draft).where(*_LIVE_DRAFT)
-# A POST's read: two copies of one step (a double click), or two tabs, take turns on the draft
-# (PostgreSQL's row lock; on SQLite a POST's transaction already holds the write lock).
-_DRAFT_BY_HASH_TO_CHANGE = _DRAFT_BY_HASH.with_for_update()
-# A page's read: the answers only, not the ORM object (nothing to track or flush).
+# A page's read: the answers only.
 _ANSWERS_BY_HASH = select(Draft.answers).where(*_LIVE_DRAFT)
 _RECEIPT_BY_HASH = select(Draft.receipt_requested).where(*_LIVE_DRAFT)
 _SUBMISSION_BY_KEY = select(Submission).where(Submission.idempotency_key == bindparam("key"))
+_SENT_BY_KEY = select(Submission.id).where(Submission.idempotency_key == bindparam("key"))
 
 
 def draft_token() -> str | None:
@@ -70,14 +70,13 @@ def session_token() -> str | None:
     return session.get(DRAFT_KEY) or session.get(RESULT_KEY)
 
 
-def load_draft(*, to_change: bool = False) -> Draft | None:
-    """This browser's unexpired draft, if any; ``to_change``: locked until the commit, so that
-    a request that may change it sees what another one changing it stored."""
+def load_draft() -> DraftState | None:
+    """This browser's unexpired draft, if any, read without a lock (``app.screening.drafts``:
+    a write then checks that nothing changed since)."""
     token = session.get(DRAFT_KEY)
     if not token:
         return None
-    query = _DRAFT_BY_HASH_TO_CHANGE if to_change else _DRAFT_BY_HASH
-    return db.session.scalar(query, {"token_hash": token_hash(token), "now": utcnow()})
+    return drafts.read(token_hash(token))
 
 
 def draft_answers() -> dict[str, Any] | None:
@@ -107,36 +106,24 @@ def first_incomplete(answers: dict[str, Any]) -> str | None:
 
 
 def save_step(
-    draft: Draft | None, step_id: str, answers: dict[str, Any], *, receipt: bool = False
-) -> Draft:
-    """Store one step's validated answers, starting a draft on the first step saved; on the
-    contact step, also whether the patient asked for a receipt by e-mail (``receipt``)."""
-    now = utcnow()
-    if draft is None:
-        # Expired drafts go as new ones start, so unfinished answers never outlive DRAFT_TTL
-        # by long, even without the purge command (the index on expires_at keeps this cheap).
-        db.session.execute(delete(Draft).where(Draft.expires_at <= now))
-        draft = _start_draft(now)
-    draft.answers = {**draft.answers, **answers}  # a new dict, so the JSON change is seen
-    draft.expires_at = now + current_app.config["DRAFT_TTL"]
-    if step_id == StepId.CONTACT:
-        draft.consented_at = now
-        draft.consent_locale = str(get_locale())
-        draft.receipt_requested = receipt
-    db.session.commit()
-    return draft
-
-
-def _start_draft(now: datetime) -> Draft:
-    """A new draft for this browser; or, when a copy of this request (a double click) started
-    it meanwhile, that one, locked. Only PostgreSQL lets both copies look before either stores;
-    the unique token then refuses the second insert."""
+    draft: DraftState | None, step_id: str, answers: dict[str, Any], *, receipt: bool = False
+) -> DraftState:
+    """Store one step's validated answers over ``draft`` (as the request read it), starting a
+    draft on the first step saved; on the contact step, also the consent and whether the
+    patient asked for a receipt by e-mail (``receipt``). Should another request have written
+    the draft in between, its answers are read again and this step's put over them."""
     ensure_draft_token()
-    expires_at = now + current_app.config["DRAFT_TTL"]
-    draft = Draft(
-        token_hash=token_hash(session[DRAFT_KEY]), answers={}, created_at=now, expires_at=expires_at
-    )
-    return add_unless_taken(db.session, draft, lambda: load_draft(to_change=True))
+    token = token_hash(session[DRAFT_KEY])
+    consent = None
+    if step_id == StepId.CONTACT:
+        consent = Consent(at=utcnow(), locale=str(get_locale()), receipt=receipt)
+    for _ in range(_WRITE_ATTEMPTS):
+        merged = {**(draft.answers if draft else {}), **answers}
+        saved = drafts.save(draft, token, merged, consent)
+        if saved is not None:
+            return saved
+        draft = drafts.read(token)
+    raise RuntimeError("could not save the step")
 
 
 def safety_stop(answers: dict[str, Any]) -> Decision | None:
@@ -153,18 +140,18 @@ def submission_for(token: str | None) -> Submission | None:
     return db.session.scalar(_SUBMISSION_BY_KEY, {"key": token_hash(token)})
 
 
-def already_sent() -> Submission | None:
-    """The submission this browser's questionnaire already made, if any, with the browser then
-    pointed at its result.
+def already_sent() -> bool:
+    """Whether this browser's questionnaire already made a submission (one read, outside the
+    request's transaction), with the browser then pointed at its result.
 
     A copy of the POST that sent it (a double click, or a form sent again because its answer
     was lost on the way) carries the cookie from before sending: without this, its browser
     would not be let in to the result page the copy redirects to."""
     token = session_token()
-    existing = submission_for(token)
-    if existing is not None:
-        _show_result(token)
-    return existing
+    if not token or read_value(_SENT_BY_KEY, {"key": token_hash(token)}) is None:
+        return False
+    _show_result(token)
+    return True
 
 
 def _show_result(token: str | None) -> None:
@@ -173,19 +160,20 @@ def _show_result(token: str | None) -> None:
     session[RESULT_KEY] = token
 
 
-def submit(draft: Draft, stop: bool = False) -> Submission | None:
-    """Turn this browser's ``draft``, just loaded by the caller, into a submission, exactly once.
+def submit(draft: DraftState, stop: bool = False) -> Submission | None:
+    """Turn this browser's ``draft``, as the caller read it, into a submission, exactly once.
 
-    With ``stop``, record a safety stop: the safety answers only, no contact details. A live
-    draft means nothing was sent from its token yet (sending deletes the draft in the same
-    transaction; a copy of a POST that did send is met by ``already_sent``). Should another
-    request store it first all the same, the unique idempotency key refuses this one and the
-    loop looks again. Returns the submission (new, or the one that request made), or None when
-    the draft has gone meanwhile without one.
+    With ``stop``, record a safety stop: the safety answers only, no contact details. The
+    submission is made (rules, reference, place in the work list) before the transaction that
+    stores it, which begins by deleting the draft unless it changed since it was read: a copy
+    of this POST, or a step sent meanwhile from another tab, leaves nothing to store, and the
+    loop looks again (the unique idempotency key refuses a second submission all the same).
+    Returns the submission (new, or the one that request made), or None when the draft has
+    gone meanwhile without one.
     """
     token = session_token()
-    current: Draft | None = draft
-    for _ in range(_SUBMIT_ATTEMPTS):
+    current: DraftState | None = draft
+    for _ in range(_WRITE_ATTEMPTS):
         if current is None:
             existing = submission_for(token)
             if existing is not None:
@@ -193,40 +181,54 @@ def submit(draft: Draft, stop: bool = False) -> Submission | None:
             current = load_draft()
             if current is None:
                 return None
+        # Everything that needs no lock, before the transaction that stores it.
+        existing = _submission_from(current, stop)
+        listeners = notify.enquiry_listeners(existing)
         try:
-            existing = _store(current, stop)
+            stored = _store(current, existing, search_terms(existing), listeners)
         except IntegrityError:
             # Another request stored this draft first (or, very rarely, the reference was
             # taken), and the INSERT was refused at the flush or the commit: look again.
-            db.session.rollback()
-            current = None
-            continue
-        break
+            stored = False
+        if stored:
+            break
+        db.session.rollback()
+        current = None
     else:
         raise RuntimeError("could not store the submission")
     _show_result(token)
     return existing
 
 
-def _store(draft: Draft, stop: bool) -> Submission:
-    """The submission made from ``draft`` and its audit row, with the draft gone, in one
-    transaction."""
-    submission = _submission_from(draft, stop)
+def _store(
+    draft: DraftState,
+    submission: Submission,
+    terms: set[tuple[SearchKind, str]],
+    listeners: list[notify.Listener],
+) -> bool:
+    """In one transaction: ``draft`` deleted, ``submission`` stored with its search ``terms``,
+    the messages to its ``listeners`` and its audit row; False, with nothing written, when the
+    draft changed or went since it was read."""
+    if not drafts.delete_seen(draft):  # the first write: on SQLite, the write lock from here
+        return False
     db.session.add(submission)
     db.session.flush()
-    add_search_terms(db.session, submission)
-    notify.new_enquiry(submission, submission.created_at, receipt=draft.receipt_requested)
+    add_search_terms(db.session, submission.id, terms)
+    notify.new_enquiry(
+        submission, submission.created_at, listeners, receipt=draft.receipt_requested
+    )
     db.session.add(
         AuditEvent(
             actor_type=Actor.PATIENT, action="submission.create", submission_id=submission.id
         )
     )
-    db.session.delete(draft)
     db.session.commit()
-    return submission
+    return True
 
 
-def _submission_from(draft: Draft, stop: bool) -> Submission:
+def _submission_from(draft: DraftState, stop: bool) -> Submission:
+    """The submission ``draft`` makes, not stored yet: the rules' decision, a new reference,
+    its place in the staff's work list."""
     answers = draft.answers
     if stop:
         answers = {q.id: answers[q.id] for q in SAFETY.questions}

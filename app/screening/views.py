@@ -104,17 +104,16 @@ def step(step_id: str) -> ResponseReturnValue:
 @limited(_post_limit)
 def save_step(step_id: str) -> ResponseReturnValue:
     """A step's form: a valid one is saved and the patient moves on."""
-    # Checked first: it needs no database, and on SQLite a POST's first query takes the write
-    # lock, which every other patient's POST waits for until this one commits.
     form = FORMS[step_id]()
     valid = form.validate()
-    draft = service.load_draft(to_change=True)
+    # Read without a lock; the save checks that nothing changed since (app.screening.drafts).
+    draft = service.load_draft()
     if reachable := _ahead(step_id, draft.answers if draft else {}):
         return redirect(url_for(".step", step_id=reachable))
     # A copy of a POST that already ended the questionnaire (a double click, or a form sent
     # again after a safety stop) shows that result instead of starting another. Sending deletes
     # the draft in the same transaction, so only a browser without one can have sent.
-    if draft is None and service.already_sent() is not None:
+    if draft is None and service.already_sent():
         return redirect(url_for(".result"))
     if not valid:
         return _render_step(form), 422
@@ -170,9 +169,9 @@ def _render_check(form: FlaskForm, answers: dict[str, Any]) -> str:
 def submit() -> ResponseReturnValue:
     """Store the submission once, however often this POST arrives, then show the result."""
     form = FlaskForm()
-    valid = form.validate()  # before the first query, as in ``save_step``
-    draft = service.load_draft(to_change=True)
-    if draft is None and service.already_sent() is not None:  # a copy of this POST
+    valid = form.validate()
+    draft = service.load_draft()  # as in ``save_step``
+    if draft is None and service.already_sent():  # a copy of this POST
         return redirect(url_for(".result"))
     if draft is None or service.first_incomplete(draft.answers) is not None:
         return redirect(url_for(".begin"))

@@ -66,11 +66,12 @@ def test_a_step_sent_while_another_tab_saves_one_keeps_both(
     with app.app_context():
         stored = db.session.scalar(select(Draft.answers).where(Draft.token_hash == key))
     with while_held(app, lambda: client.post("/screening/pain", data=form)) as held:
-        # Another tab is saving a changed history step: written, not yet committed.
+        # Another tab is saving a changed history step: written, not yet committed. Every
+        # write of a draft raises its version (app.screening.drafts).
         held.first.execute(
             update(Draft)
             .where(Draft.token_hash == key)
-            .values(answers={**stored, "manual_therapy": "helped"})
+            .values(answers={**stored, "manual_therapy": "helped"}, version=Draft.version + 1)
         )
     assert held.answers[0].status_code == 302
     [answers] = _drafts(app)

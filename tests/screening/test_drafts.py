@@ -1,0 +1,103 @@
+"""A draft is written only over the version its writer read (app.screening.drafts): a request
+that read it before another one wrote changes nothing, and the service reads again and merges."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask, session
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Draft, Submission
+from app.screening import drafts, service
+from app.screening.drafts import DraftState
+from app.tokens import token_hash
+from tests.journey import BASE_ANSWERS, answer_all, post_step, step_data
+
+TOKEN = "a-browser-token"
+KEY = token_hash(TOKEN)
+
+
+@pytest.fixture
+def request_context(app: Flask) -> Iterator[None]:
+    """A patient's request whose session holds the draft token."""
+    with app.test_request_context("/screening/pain", method="POST"):
+        session[service.DRAFT_KEY] = TOKEN
+        yield
+
+
+def _stored() -> dict:
+    draft = db.session.scalar(select(Draft).where(Draft.token_hash == KEY))
+    assert draft is not None
+    return {"answers": dict(draft.answers), "version": draft.version}
+
+
+def _read() -> DraftState:
+    state = drafts.read(KEY)
+    assert state is not None
+    return state
+
+
+@pytest.mark.usefixtures("request_context")
+def test_a_write_over_an_older_read_changes_nothing() -> None:
+    first = drafts.save(None, KEY, {"pain_intensity": "6"}, None)
+    assert first is not None
+    assert first == _read()
+    newer = drafts.save(first, KEY, {"pain_intensity": "7"}, None)
+    assert newer is not None
+    assert newer.version == first.version + 1 == _stored()["version"]
+    assert drafts.save(first, KEY, {"pain_intensity": "2"}, None) is None
+    assert _stored() == {"answers": {"pain_intensity": "7"}, "version": newer.version}
+
+
+@pytest.mark.usefixtures("request_context")
+def test_a_second_start_of_the_same_draft_changes_nothing() -> None:
+    assert drafts.save(None, KEY, {"pain_intensity": "6"}, None) is not None
+    assert drafts.save(None, KEY, {"pain_intensity": "9"}, None) is None
+    assert _stored()["answers"] == {"pain_intensity": "6"}
+    assert db.session.scalar(select(func.count()).select_from(Draft)) == 1
+
+
+@pytest.mark.usefixtures("request_context")
+def test_a_step_saved_over_an_older_read_keeps_what_was_written_since() -> None:
+    service.save_step(None, "pain", {"pain_intensity": "6"})
+    seen = _read()
+    # Another tab saves the history step after this request read the draft.
+    service.save_step(_read(), "history", {"manual_therapy": "helped"})
+    saved = service.save_step(seen, "pain", {"pain_intensity": "8"})
+    assert saved.answers == {"pain_intensity": "8", "manual_therapy": "helped"}
+    assert _stored() == {"answers": saved.answers, "version": seen.version + 2}
+
+
+@pytest.mark.usefixtures("request_context")
+def test_the_draft_is_deleted_only_as_it_was_read() -> None:
+    seen = drafts.save(None, KEY, {"pain_intensity": "6"}, None)
+    assert seen is not None
+    assert drafts.save(seen, KEY, {"pain_intensity": "7"}, None) is not None
+    assert drafts.delete_seen(seen) is False
+    db.session.rollback()
+    assert drafts.delete_seen(_read()) is True
+    db.session.commit()
+    assert drafts.read(KEY) is None
+
+
+def test_a_submission_from_an_older_read_holds_the_answers_saved_since(app: Flask) -> None:
+    client = app.test_client()
+    answer_all(client)
+    with client.session_transaction() as browser:
+        token = browser[service.DRAFT_KEY]
+    with app.app_context():
+        seen = drafts.read(token_hash(token))
+    # Another tab changes the pain score after the final POST read the draft.
+    post_step(client, "pain", {**step_data("pain", BASE_ANSWERS), "pain_intensity": "9"})
+    with app.test_request_context("/screening/submit", method="POST"):
+        session[service.DRAFT_KEY] = token
+        assert seen is not None
+        submission = service.submit(seen)
+        assert submission is not None
+        stored = db.session.scalar(select(Submission))
+        assert stored is not None
+        assert stored.answers["pain_intensity"] == 9
+        assert drafts.read(token_hash(token)) is None
