@@ -107,11 +107,12 @@ def first_incomplete(answers: dict[str, Any]) -> str | None:
 
 def save_step(
     draft: DraftState | None, step_id: str, answers: dict[str, Any], *, receipt: bool = False
-) -> DraftState:
+) -> DraftState | None:
     """Store one step's validated answers over ``draft`` (as the request read it), starting a
     draft on the first step saved; on the contact step, also the consent and whether the
     patient asked for a receipt by e-mail (``receipt``). Should another request have written
-    the draft in between, its answers are read again and this step's put over them."""
+    the draft in between, its answers are read again and this step's put over them; should it
+    have sent the questionnaire (the draft gone), nothing is stored and None returned."""
     ensure_draft_token()
     token = token_hash(session[DRAFT_KEY])
     consent = None
@@ -123,6 +124,8 @@ def save_step(
         if saved is not None:
             return saved
         draft = drafts.read(token)
+        if draft is None:
+            return None
     raise RuntimeError("could not save the step")
 
 

@@ -119,6 +119,8 @@ def save_step(step_id: str) -> ResponseReturnValue:
         return _render_step(form), 422
     receipt = bool(form[RECEIPT_FIELD].data) if RECEIPT_FIELD in form else False
     draft = service.save_step(draft, step_id, answers_from(form), receipt=receipt)
+    if draft is None:  # another tab sent the questionnaire meanwhile
+        return redirect(url_for(".result") if service.already_sent() else url_for(".begin"))
     if step_id == StepId.SAFETY and service.safety_stop(draft.answers):
         service.submit(draft, stop=True)
         return redirect(url_for(".result"))

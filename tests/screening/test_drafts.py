@@ -101,3 +101,47 @@ def test_a_submission_from_an_older_read_holds_the_answers_saved_since(app: Flas
         assert stored is not None
         assert stored.answers["pain_intensity"] == 9
         assert drafts.read(token_hash(token)) is None
+
+
+def test_a_step_sent_after_another_tab_sent_the_questionnaire_starts_nothing(app: Flask) -> None:
+    client = app.test_client()
+    answer_all(client)
+    with client.session_transaction() as browser:
+        token = browser[service.DRAFT_KEY]
+    with app.app_context():
+        seen = drafts.read(token_hash(token))
+    assert seen is not None
+    with app.test_request_context("/screening/submit", method="POST"):
+        session[service.DRAFT_KEY] = token
+        assert service.submit(seen) is not None
+    with app.test_request_context("/screening/pain", method="POST"):
+        session[service.DRAFT_KEY] = token
+        assert service.save_step(seen, "pain", {"pain_intensity": 9}) is None
+        assert db.session.scalar(select(func.count()).select_from(Draft)) == 0
+
+
+def test_the_page_sent_while_another_tab_sends_the_questionnaire_shows_its_result(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = app.test_client()
+    answer_all(client)
+    with client.session_transaction() as browser:
+        token = browser[service.DRAFT_KEY]
+    save = drafts.save
+
+    def other_tab_sends_first(*args: object, **kwargs: object) -> DraftState | None:
+        with app.test_request_context("/screening/submit", method="POST"):
+            session[service.DRAFT_KEY] = token
+            seen = drafts.read(token_hash(token))
+            assert seen is not None
+            assert service.submit(seen) is not None
+        monkeypatch.setattr(drafts, "save", save)
+        return save(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(drafts, "save", other_tab_sends_first)
+    response = post_step(client, "pain", step_data("pain", BASE_ANSWERS))
+    assert response.headers["Location"] == "/screening/result"
+    assert client.get("/screening/result").status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Draft)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Submission)) == 1
