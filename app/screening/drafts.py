@@ -18,10 +18,10 @@ from datetime import datetime
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Select, Table, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.database import read_rows, utcnow
+from app.database import read_rows, read_value, utcnow
 from app.extensions import db
 from app.models import Draft
 
@@ -53,6 +53,8 @@ class Consent:
 # (together more than the UPDATE itself costs; docs/performance.md).
 _DRAFT = cast(Table, Draft.__table__)
 _COLUMNS = _DRAFT.c
+# A browser's draft, while it has not expired.
+_LIVE = (_COLUMNS.token_hash == bindparam("token_hash"), _COLUMNS.expires_at > bindparam("now"))
 _READ = select(
     _COLUMNS.id,
     _COLUMNS.token_hash,
@@ -61,7 +63,10 @@ _READ = select(
     _COLUMNS.consented_at,
     _COLUMNS.consent_locale,
     _COLUMNS.version,
-).where(_COLUMNS.token_hash == bindparam("token_hash"), _COLUMNS.expires_at > bindparam("now"))
+).where(*_LIVE)
+# The one value a page shows (``read_value_of``).
+ANSWERS = select(_COLUMNS.answers).where(*_LIVE)
+RECEIPT = select(_COLUMNS.receipt_requested).where(*_LIVE)
 _SEEN = (_COLUMNS.id == bindparam("draft_id"), _COLUMNS.version == bindparam("seen"))
 # Every column a step writes; the contact step's consent, or what the draft held before.
 _WRITTEN = ("answers", "expires_at", "consented_at", "consent_locale", "receipt_requested")
@@ -94,6 +99,12 @@ def read(token_hash: str) -> DraftState | None:
     SQLite, without the write lock)."""
     rows = read_rows(_READ, {"token_hash": token_hash, "now": utcnow()})
     return DraftState(*rows[0]) if rows else None
+
+
+def read_value_of(statement: Select[Any], token_hash: str) -> Any:
+    """One value (``ANSWERS``, ``RECEIPT``) of the unexpired draft of ``token_hash``, for a page
+    that only shows it; None without a draft."""
+    return read_value(statement, {"token_hash": token_hash, "now": utcnow()})
 
 
 def save(

@@ -18,7 +18,7 @@ from app.codes import Actor, SearchKind, Status
 from app.database import read_value, utcnow
 from app.dates import response_due_at
 from app.extensions import db
-from app.models import AuditEvent, Draft, Submission, add_search_terms, search_terms
+from app.models import AuditEvent, Submission, add_search_terms, search_terms
 from app.notify import events as notify
 from app.references import new_reference
 from app.screening import drafts
@@ -39,13 +39,7 @@ RESULT_KEY = "result"  # session key: token of the last submission, for its resu
 # A write is tried again when another request wrote the same draft in between (a double
 # click, two tabs): the first try nearly always stores.
 _WRITE_ATTEMPTS = 3
-# Built once: every patient request runs one or both, and building a statement costs about
-# as much as SQLAlchemy's work to run it (its compiled SQL is cached either way).
-# This browser's draft, while it has not expired.
-_LIVE_DRAFT = (Draft.token_hash == bindparam("token_hash"), Draft.expires_at > bindparam("now"))
-# A page's read: the answers only.
-_ANSWERS_BY_HASH = select(Draft.answers).where(*_LIVE_DRAFT)
-_RECEIPT_BY_HASH = select(Draft.receipt_requested).where(*_LIVE_DRAFT)
+# Built once, as app.screening.drafts builds the draft's statements.
 _SUBMISSION_BY_KEY = select(Submission).where(Submission.idempotency_key == bindparam("key"))
 _SENT_BY_KEY = select(Submission.id).where(Submission.idempotency_key == bindparam("key"))
 
@@ -85,7 +79,7 @@ def draft_answers() -> dict[str, Any] | None:
     token = session.get(DRAFT_KEY)
     if not token:
         return None
-    return read_value(_ANSWERS_BY_HASH, {"token_hash": token_hash(token), "now": utcnow()})
+    return drafts.read_value_of(drafts.ANSWERS, token_hash(token))
 
 
 def receipt_requested() -> bool:
@@ -93,8 +87,7 @@ def receipt_requested() -> bool:
     token = session.get(DRAFT_KEY)
     if not token:
         return False
-    params = {"token_hash": token_hash(token), "now": utcnow()}
-    return bool(read_value(_RECEIPT_BY_HASH, params))
+    return bool(drafts.read_value_of(drafts.RECEIPT, token_hash(token)))
 
 
 def first_incomplete(answers: dict[str, Any]) -> str | None:

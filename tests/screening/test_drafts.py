@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask, session
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -83,18 +84,24 @@ def test_the_draft_is_deleted_only_as_it_was_read() -> None:
     assert drafts.read(KEY) is None
 
 
-def test_a_submission_from_an_older_read_holds_the_answers_saved_since(app: Flask) -> None:
+def _answered(app: Flask) -> tuple[FlaskClient, str, DraftState]:
+    """A browser that answered every step: its client, draft token and draft as read now."""
     client = app.test_client()
     answer_all(client)
     with client.session_transaction() as browser:
         token = browser[service.DRAFT_KEY]
     with app.app_context():
         seen = drafts.read(token_hash(token))
+    assert seen is not None
+    return client, token, seen
+
+
+def test_a_submission_from_an_older_read_holds_the_answers_saved_since(app: Flask) -> None:
+    client, token, seen = _answered(app)
     # Another tab changes the pain score after the final POST read the draft.
     post_step(client, "pain", {**step_data("pain", BASE_ANSWERS), "pain_intensity": "9"})
     with app.test_request_context("/screening/submit", method="POST"):
         session[service.DRAFT_KEY] = token
-        assert seen is not None
         submission = service.submit(seen)
         assert submission is not None
         stored = db.session.scalar(select(Submission))
@@ -104,13 +111,7 @@ def test_a_submission_from_an_older_read_holds_the_answers_saved_since(app: Flas
 
 
 def test_a_step_sent_after_another_tab_sent_the_questionnaire_starts_nothing(app: Flask) -> None:
-    client = app.test_client()
-    answer_all(client)
-    with client.session_transaction() as browser:
-        token = browser[service.DRAFT_KEY]
-    with app.app_context():
-        seen = drafts.read(token_hash(token))
-    assert seen is not None
+    _client, token, seen = _answered(app)
     with app.test_request_context("/screening/submit", method="POST"):
         session[service.DRAFT_KEY] = token
         assert service.submit(seen) is not None
@@ -123,10 +124,7 @@ def test_a_step_sent_after_another_tab_sent_the_questionnaire_starts_nothing(app
 def test_the_page_sent_while_another_tab_sends_the_questionnaire_shows_its_result(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    client = app.test_client()
-    answer_all(client)
-    with client.session_transaction() as browser:
-        token = browser[service.DRAFT_KEY]
+    client, token, _seen = _answered(app)
     save = drafts.save
 
     def other_tab_sends_first(*args: object, **kwargs: object) -> DraftState | None:
