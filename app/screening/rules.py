@@ -19,7 +19,16 @@ from app.screening.catalogue import NONE_CODE
 from app.screening.codes import Group, Outcome
 from app.screening.questions import QUESTIONS
 
-__all__ = ["RULES", "RULES_VERSION", "AnswerError", "Decision", "Outcome", "Rule", "evaluate"]
+__all__ = [
+    "RULES",
+    "RULES_VERSION",
+    "AnswerError",
+    "Decision",
+    "Outcome",
+    "Rule",
+    "evaluate",
+    "flagged_questions",
+]
 
 RULES_VERSION = "2026.1"
 
@@ -40,6 +49,10 @@ class Answered:
         if isinstance(given, str | int):
             return given in self.codes
         return not self.codes.isdisjoint(given)  # a multi-select answer
+
+    def held_by(self, answers: Answers) -> frozenset[str]:
+        """The question whose answer makes this condition hold, or none."""
+        return frozenset({self.question}) if self.holds(answers) else frozenset()
 
 
 def answer(question: str, *codes: str) -> Answered:
@@ -72,6 +85,10 @@ class Either:
     def holds(self, answers: Answers) -> bool:
         """Whether ``answers`` (already checked) meet either condition."""
         return self.first.holds(answers) or self.second.holds(answers)
+
+    def held_by(self, answers: Answers) -> frozenset[str]:
+        """The questions whose answers make either condition hold."""
+        return self.first.held_by(answers) | self.second.held_by(answers)
 
 
 def either(first: Answered, second: Answered) -> Either:
@@ -165,6 +182,15 @@ class Decision:
     def reasons_in(self, group: Group) -> tuple[str, ...]:
         """The reasons that belong to ``group``."""
         return tuple(r for r in self.reasons if RULES_BY_ID[r].group is group)
+
+
+def flagged_questions(reasons: Collection[str], answers: Answers) -> frozenset[str]:
+    """The questions whose answers fired the rules ``reasons`` names (a stored decision's), for
+    the staff to see which answers to look at first."""
+    flagged: frozenset[str] = frozenset()
+    for rule_id in reasons:
+        flagged |= RULES_BY_ID[rule_id].when.held_by(answers)
+    return flagged
 
 
 def evaluate(answers: Answers) -> Decision:

@@ -3,6 +3,7 @@ the names of the staff it mentions), and the follow-up forms."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,9 +27,9 @@ from app.models import (
 from app.screening.codes import StepId
 from app.screening.presenters import answer_rows
 from app.screening.rule_texts import RULE_TEXTS
-from app.screening.rules import RULES_BY_ID
+from app.screening.rules import RULES_BY_ID, flagged_questions
 from app.staff.forms import AssignForm, AttemptForm, ClearanceForm, NoteForm, StatusForm
-from app.staff.rows import due_of
+from app.staff.rows import Words, due_of
 
 # The last queue page a staff member looked at: "Back to the queue" returns to it.
 LAST_QUEUE_PAGE = "staff_queue_page"
@@ -47,11 +48,14 @@ class Answer:
     question_id: str
     question: str
     answer: str
+    flagged: bool  # the answer fired one of the submission's rules
 
 
 def patient_answers(submission: Submission) -> list[tuple[str, list[Answer]]]:
-    """Every answered step, worded in the language the patient used."""
+    """Every answered step, worded in the language the patient used, with the answers that
+    fired a rule flagged."""
     answers = dict(submission.answers)
+    flagged = flagged_questions(submission.reasons, answers)
     with force_locale(submission.locale):
         sections = []
         for step, rows in answer_rows(answers):
@@ -63,12 +67,25 @@ def patient_answers(submission: Submission) -> list[tuple[str, list[Answer]]]:
                 (
                     gettext(step.title),
                     [
-                        Answer(row.question.id, gettext(row.question.label), "; ".join(row.lines()))
+                        Answer(
+                            row.question.id,
+                            gettext(row.question.label),
+                            "; ".join(row.lines()),
+                            row.question.id in flagged,
+                        )
                         for row in rows
                     ],
                 )
             )
         return sections
+
+
+def phone_uri(phone: str | None) -> str | None:
+    """A ``tel:`` link to ``phone`` as the patient typed it: its digits, and a leading +."""
+    if not phone:
+        return None
+    digits = re.sub(r"\D", "", phone)
+    return f"tel:{'+' if phone.lstrip().startswith('+') else ''}{digits}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,15 +150,26 @@ def submission_page_context(
         for rule_id in submission.reasons
     ]
     events, names = history(submission)
+    sections = patient_answers(submission)
+    now = utcnow()
     return {
         "names": names,
         "back_url": back_to_queue(),
-        "due": due_of(submission, utcnow()),
+        "due": due_of(submission, now),
+        "received_ago": Words(now).ago(submission.created_at),
+        "phone_uri": phone_uri(submission.phone),
         "submission": submission,
-        "sections": patient_answers(submission),
+        # The answers that fired a rule first, then the rest by step.
+        "flagged": [answer for _title, rows in sections for answer in rows if answer.flagged],
+        "sections": [
+            (title, rest)
+            for title, rows in sections
+            if (rest := [answer for answer in rows if not answer.flagged])
+        ],
         "reasons": reasons,
         "events": events,
-        "clearances": [e for e in events if e.kind == "clearance"],
+        # The decision in force: the latest a clinician recorded.
+        "decision": next((e for e in reversed(events) if e.kind == "clearance"), None),
         "status_form": StatusForm(status=submission.status),
         "note_form": note_form or NoteForm(),
         "clearance_form": clearance_form or ClearanceForm(),

@@ -258,6 +258,12 @@ def _show_again(found: Submission, **forms: Any) -> ResponseReturnValue:
     return render_template("staff/submission.html", **submission_page_context(found, **forms)), 422
 
 
+def _back_to(reference: str, action: str) -> ResponseReturnValue:
+    """The submission page at the section of ``action``, which shows its confirmation (the
+    message was flashed in the category ``action``)."""
+    return redirect(url_for(".submission", reference=reference, _anchor=action))
+
+
 @bp.post("/submissions/<reference>/status")
 @allow(*PATIENT_DATA_ROLES)
 def change_status(reference: str) -> ResponseReturnValue:
@@ -268,10 +274,10 @@ def change_status(reference: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         if service.change_status(found, g.staff_user, form.status.data):
             db.session.commit()
-            flash(_("Status updated."))
+            flash(_("Status updated."), "change-status")
         else:
-            flash(_("The status is unchanged."))
-    return redirect(url_for(".submission", reference=reference))
+            flash(_("The status is unchanged."), "change-status")
+    return _back_to(reference, "change-status")
 
 
 @bp.post("/submissions/<reference>/notes")
@@ -284,10 +290,10 @@ def add_note(reference: str) -> ResponseReturnValue:
         return _show_again(found, note_form=form)
     if service.add_note(found, g.staff_user, form.body.data, form.form_key.data):
         db.session.commit()
-        flash(_("Note added."))
+        flash(_("Note added."), "add-note")
     else:
-        flash(_("This note was already added."))
-    return redirect(url_for(".submission", reference=reference))
+        flash(_("This note was already added."), "add-note")
+    return _back_to(reference, "add-note")
 
 
 @bp.post("/submissions/<reference>/attempts")
@@ -311,10 +317,10 @@ def add_attempt(reference: str) -> ResponseReturnValue:
     )
     if recorded:
         db.session.commit()
-        flash(_("Contact attempt recorded."))
+        flash(_("Contact attempt recorded."), "attempt")
     else:
-        flash(_("This contact attempt was already recorded."))
-    return redirect(url_for(".submission", reference=reference, _anchor="attempt"))
+        flash(_("This contact attempt was already recorded."), "attempt")
+    return _back_to(reference, "attempt")
 
 
 @bp.post("/submissions/<reference>/assignee")
@@ -328,8 +334,8 @@ def assign(reference: str) -> ResponseReturnValue:
     taking = form.to.data == "me"
     if service.assign(found, g.staff_user, g.staff_user if taking else None):
         db.session.commit()
-        flash(_("Assigned to you.") if taking else _("Unassigned."))
-    return redirect(url_for(".submission", reference=reference))
+        flash(_("Assigned to you.") if taking else _("Unassigned."), "summary")
+    return _back_to(reference, "summary")
 
 
 @bp.post("/submissions/<reference>/clearance")
@@ -345,10 +351,10 @@ def clearance(reference: str) -> ResponseReturnValue:
     cleared = form.decision.data == ClearanceDecision.CLEARED
     if service.record_clearance(found, g.staff_user, cleared, form.reason.data, form.form_key.data):
         db.session.commit()
-        flash(_("Decision recorded."))
+        flash(_("Decision recorded."), "clearance")
     else:
-        flash(_("This decision was already recorded."))
-    return redirect(url_for(".submission", reference=reference))
+        flash(_("This decision was already recorded."), "clearance")
+    return _back_to(reference, "clearance")
 
 
 @bp.get("/export")

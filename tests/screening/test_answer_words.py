@@ -21,8 +21,11 @@ from tests.builders import make_submission
 from tests.conftest import sign_in
 from tests.journey import answer_all, send
 
+# An answer row of the check page or the staff page (where a row that fired a rule is flagged).
 _ROW = re.compile(
-    r'<div(?: class="answer-row")?>\s*<dt(?: id="[^"]*")?>(.*?)</dt>\s*<dd>(.*?)</dd>', re.DOTALL
+    r'<div(?: class="answer-row(?: flagged)?")?>\s*<dt(?: id="[^"]*")?>'
+    r'(?:<strong class="flag"[^>]*>[^<]*</strong> )?(.*?)</dt>\s*<dd>(.*?)</dd>',
+    re.DOTALL,
 )
 _LOCALES = {"en": "en", "fr": "fr_CA"}
 
@@ -73,10 +76,12 @@ def test_check_page_and_staff_page_word_answers_alike(
     assert set(staff_page) == set(check) - contact
     for question, answer in staff_page.items():
         assert check[question].replace("<br>", "; ") == answer, question
-    # The patient's own words, escaped; staff see them with the contact details.
+    # The patient's own words, escaped; staff see them in a section of their own.
     comments = question_text(app, "comments", _LOCALES[lang])
     assert check[comments] == "Evenings &lt;b&gt;"
-    assert '<dd class="pre">Evenings &lt;b&gt;</dd>' in staff_html
+    assert f'<p class="pre" lang="{_LOCALES[lang].replace("_", "-")}">Evenings &lt;b&gt;</p>' in (
+        staff_html
+    )
 
 
 def test_an_unanswered_question_is_not_given_on_both_pages(

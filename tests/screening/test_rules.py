@@ -17,6 +17,7 @@ from app.screening.rules import (
     Group,
     Outcome,
     evaluate,
+    flagged_questions,
 )
 from tests.screening.rule_cases import (
     BASELINE,
@@ -287,3 +288,22 @@ def test_reasons_in_group() -> None:
     decision = evaluate(ORDER_CASES[2][0])
     assert decision.reasons_in(Group.URGENT) == ("RF_FEVER_UNWELL", "RF_PROGRESSIVE_WEAKNESS")
     assert decision.reasons_in(Group.CONTRAINDICATION) == ()
+
+
+def test_flagged_questions_are_the_answers_that_fired_the_rules() -> None:
+    answers = {
+        "diabetes": "yes",
+        "epilepsy": "no",
+        "diagnoses": ["tennis_elbow"],
+        "nerve_symptoms": ["burning"],
+    }
+    decision = evaluate(answers)
+    assert set(decision.reasons) == {"PR_DIABETES", "IND_TENNIS_ELBOW", "IND_NERVE_PAIN"}
+    # IND_NERVE_PAIN holds by its second condition alone: only that answer is flagged.
+    assert flagged_questions(decision.reasons, answers) == {
+        "diabetes",
+        "diagnoses",
+        "nerve_symptoms",
+    }
+    assert flagged_questions(["IND_NERVE_PAIN"], answers) == {"nerve_symptoms"}
+    assert flagged_questions([], answers) == frozenset()

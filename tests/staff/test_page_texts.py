@@ -185,7 +185,7 @@ def test_saving_the_same_status_says_it_is_unchanged(app: Flask, lang: str, mess
     made = make_submission(app, status="contacted")
     url = f"/staff/submissions/{made.reference}"
     response = post(client, f"{url}/status", url, status="contacted")
-    assert response.headers["Location"] == url
+    assert response.headers["Location"] == f"{url}#change-status"  # back at the form
     assert message in client.get(url).text
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(StatusChange)) == 0

@@ -102,7 +102,7 @@ def test_status_change_is_recorded_with_who_and_when(
     url = f"/staff/submissions/{made.reference}"
     assert stored(app, made).work == Work.NEW
     response = post(desk, f"{url}/status", url, status="contacted")
-    assert response.headers["Location"] == url
+    assert response.headers["Location"] == f"{url}#change-status"
     assert stored(app, made).status == "contacted"
     assert stored(app, made).work == Work.OPEN, "no longer waiting for a first contact"
     with app.app_context():
@@ -223,7 +223,7 @@ def test_export_streams_the_filter_and_is_audited(app: Flask, desk: FlaskClient)
 def test_print_view_hides_the_forms(app: Flask, desk: FlaskClient) -> None:
     made = make_submission(app)
     html = desk.get(f"/staff/submissions/{made.reference}").text
-    assert 'class="no-print actions"' in html
+    assert 'class="actions no-print"' in html
     assert 'href="/static/staff.css"' in html  # the workspace's styles, print rules included
     with desk.get("/static/staff.css") as css:
         assert ".actions" in css.text.split("@media print", 1)[1]
