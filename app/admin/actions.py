@@ -6,11 +6,16 @@ the CSV export keeps the codes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext  # a name pybabel extracts, with its context
 from wtforms.fields.choices import SelectChoice
+
+from app.codes import Actor
+from app.models import AuditEvent
 
 # Every action the app records, with the label admins read, grouped by the prefix the filter
 # can also match on: the one list of actions for the filter's options and the log's rows (the
@@ -65,6 +70,8 @@ ACTION_GROUPS: dict[str, tuple[Any, tuple[tuple[str, Any], ...]]] = {
         (
             ("audit.view", _l("Audit log viewed")),
             ("audit.export", _l("Audit log exported")),
+            ("audit.report", _l("Access report viewed")),
+            ("audit.report_export", _l("Access report downloaded")),
         ),
     ),
     "settings.": (
@@ -117,3 +124,15 @@ def action_choices() -> list[SelectChoice]:
 def known_filter_actions() -> frozenset[str]:
     """The values the action filter accepts."""
     return frozenset(choice.value for choice in action_choices() if choice.value)
+
+
+def who_did(event: AuditEvent, names: Mapping[int, str]) -> str:
+    """Who made ``event``, in words: the staff member's name (``names``, disabled accounts
+    included), a patient, or the system."""
+    if event.staff_id is not None:
+        return names.get(event.staff_id) or gettext("staff member %(id)s", id=event.staff_id)
+    if event.actor_type == Actor.PATIENT:
+        return gettext("patient")
+    if event.actor_type == Actor.SYSTEM:
+        return gettext("system")
+    return gettext("unknown")

@@ -11,10 +11,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.admin.actions import ACTION_LABELS, who_did
 from app.admin.queries import AuditFilter
 from app.csvsafe import BOM, dated_filename, drain, neutralised
 from app.database import AnySession, begin_read_only
-from app.models import AuditEvent
+from app.dates import clinic_zone
+from app.models import AuditEvent, Submission
 
 FETCH_ROWS = 500  # rows fetched from the database at a time (also one written chunk)
 
@@ -27,6 +29,7 @@ COLUMNS = (
     "staff_name",
     "action",
     "submission_id",
+    "submission_reference",
     "remote_addr",
     "detail",
 )
@@ -37,6 +40,7 @@ _SELECTED = (
     AuditEvent.staff_id,
     AuditEvent.action,
     AuditEvent.submission_id,
+    Submission.reference,  # none once the submission is purged: the log outlives it
     AuditEvent.remote_addr,
     AuditEvent.detail,
 )
@@ -55,7 +59,7 @@ def export_filename(now: datetime) -> str:
 
 
 def _cells(row: Sequence[Any], names: Mapping[int, str]) -> list[str]:
-    event_id, at, actor_type, staff_id, action, submission_id, remote_addr, detail = row
+    event_id, at, actor_type, staff_id, action, submission_id, reference, remote_addr, detail = row
     cells = [
         str(event_id),
         at.isoformat(timespec="seconds"),
@@ -64,6 +68,7 @@ def _cells(row: Sequence[Any], names: Mapping[int, str]) -> list[str]:
         names.get(staff_id, "") if staff_id is not None else "",
         action,
         "" if submission_id is None else str(submission_id),
+        reference or "",
         remote_addr or "",
         compact_json(detail),
     ]
@@ -79,7 +84,8 @@ def csv_chunks(
     buffer, so memory stays flat however long the log is. Needs an app context.
     """
     begin_read_only(session)  # a snapshot: patients and staff keep writing meanwhile
-    query = filters.apply(select(*_SELECTED)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    joined = select(*_SELECTED).outerjoin(Submission, Submission.id == AuditEvent.submission_id)
+    query = filters.apply(joined).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
@@ -91,3 +97,36 @@ def csv_chunks(
             yield drain(buffer)
     finally:
         result.close()  # also when the client goes away mid-download
+
+
+REPORT_COLUMNS = ("at_utc", "clinic_time", "who", "action", "action_code", "remote_addr")
+
+
+def report_filename(reference: str, now: datetime) -> str:
+    """The access report's name: its submission's reference, dated in the clinic's zone."""
+    return dated_filename(f"ims-screen-access-{reference}", now)
+
+
+def report_csv(trail: Sequence[AuditEvent], names: Mapping[int, str]) -> str:
+    """One submission's access report (``access_trail``) as CSV, for a person to read: the
+    clinic's time, who by name, what in the admin's language, then the codes. A submission's
+    records are few, so it is written whole."""
+    zone = clinic_zone()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(REPORT_COLUMNS)
+    for event in trail:
+        label = ACTION_LABELS.get(event.action)
+        writer.writerow(
+            neutralised(
+                [
+                    event.at.isoformat(timespec="seconds"),
+                    event.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+                    who_did(event, names),
+                    str(label) if label is not None else event.action,
+                    event.action,
+                    event.remote_addr or "",
+                ]
+            )
+        )
+    return BOM + buffer.getvalue()

@@ -132,6 +132,8 @@ class AuditFilterForm(FlaskForm):
     who = SelectField(_l("Who"), choices=[], name="who")
     date_from = DateField(_l("From"), [Optional()], name="from")
     date_to = DateField(_l("To"), [Optional()], name="to")
+    # Read as a reference (``canonical_reference``) or ignored, as the other filters are.
+    reference = StringField(_l("Submission reference"))
 
     def set_people(self, staff: list[tuple[int, str]]) -> None:
         """Offer "any", "patient", "system" and each staff member (disabled ones included)."""

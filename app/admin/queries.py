@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import ScalarSelect, Select, func, select
 
 from app.admin.actions import known_filter_actions
 from app.auth import sessions
@@ -18,7 +18,8 @@ from app.codes import Actor
 from app.database import AnySession
 from app.dates import day_end, day_start, parse_day
 from app.keyset import Order, Page, paged
-from app.models import AuditEvent, StaffSession, StaffUser
+from app.models import AuditEvent, StaffSession, StaffUser, Submission
+from app.references import canonical_reference
 
 
 def staff_accounts(session: AnySession) -> list[StaffUser]:
@@ -60,6 +61,7 @@ class AuditFilter:
     who: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    reference: str | None = None  # one submission's records (``IMS-7KQ4-M2XD``)
 
     @classmethod
     def from_args(cls, args: Any, staff_ids: set[int] | dict[int, str]) -> AuditFilter:
@@ -72,6 +74,7 @@ class AuditFilter:
             who=who if who in allowed_who else None,
             date_from=parse_day(args.get("from")),
             date_to=parse_day(args.get("to")),
+            reference=canonical_reference(args.get("reference") or ""),
         )
 
     def as_args(self) -> dict[str, str]:
@@ -81,6 +84,7 @@ class AuditFilter:
             "who": self.who,
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
+            "reference": self.reference,
         }
         return {k: v for k, v in pairs.items() if v}
 
@@ -98,7 +102,31 @@ class AuditFilter:
             query = query.where(AuditEvent.at >= day_start(self.date_from))
         if self.date_to:
             query = query.where(AuditEvent.at < day_end(self.date_to))
+        if self.reference:  # none when no submission has it (or it was purged)
+            query = query.where(AuditEvent.submission_id == submission_id_of(self.reference))
         return query
+
+
+def submission_id_of(reference: str) -> ScalarSelect[int]:
+    """The id of the submission with ``reference``, as a subquery (NULL when there is none)."""
+    return select(Submission.id).where(Submission.reference == reference).scalar_subquery()
+
+
+def references_of(session: AnySession, submission_ids: set[int | None]) -> dict[int, str]:
+    """The references of the submissions ``submission_ids`` names (a purged one has none): the
+    audit log shows references, which staff and patients quote, rather than internal ids."""
+    ids = submission_ids - {None}
+    if not ids:
+        return {}
+    query = select(Submission.id, Submission.reference).where(Submission.id.in_(ids))
+    return {submission_id: reference for submission_id, reference in session.execute(query)}
+
+
+def access_trail(session: AnySession, submission_id: int) -> list[AuditEvent]:
+    """Every audit record of one submission, oldest first: who viewed, changed, contacted,
+    printed or exported it, and when (a patient's "who looked at my record?")."""
+    query = select(AuditEvent).where(AuditEvent.submission_id == submission_id)
+    return list(session.scalars(query.order_by(AuditEvent.at, AuditEvent.id)))
 
 
 LOG_ORDER = Order((AuditEvent.at, AuditEvent.id))  # newest first

@@ -24,11 +24,12 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app import audit
 from app.admin import service
-from app.admin.actions import ACTION_LABELS
-from app.admin.export import csv_chunks, export_filename
+from app.admin.actions import ACTION_LABELS, who_did
+from app.admin.export import csv_chunks, export_filename, report_csv, report_filename
 from app.admin.forms import (
     ROLE_LABELS,
     ActionForm,
@@ -39,8 +40,10 @@ from app.admin.forms import (
 )
 from app.admin.queries import (
     AuditFilter,
+    access_trail,
     audit_page,
     live_session_count,
+    references_of,
     staff_accounts,
     staff_names,
 )
@@ -50,7 +53,7 @@ from app.codes import Role
 from app.database import utcnow
 from app.extensions import db
 from app.keyset import MAX_ID
-from app.models import StaffUser
+from app.models import StaffUser, Submission
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp)
@@ -247,7 +250,9 @@ def _audit_filter() -> tuple[AuditFilter, AuditFilterForm, dict[int, str]]:
     names = staff_names(db.session)
     form = AuditFilterForm(request.args)
     form.set_people(list(names.items()))
-    return AuditFilter.from_args(request.args, names), form, names
+    filters = AuditFilter.from_args(request.args, names)
+    form.reference.data = filters.reference  # as read: IMS-7KQ4-M2XD, or empty if not one
+    return filters, form, names
 
 
 @bp.get("/audit")
@@ -275,7 +280,9 @@ def audit_log() -> ResponseReturnValue:
         filters=filters,
         filter_form=form,
         names=names,
+        references=references_of(db.session, {e.submission_id for e in page.rows}),
         action_labels=ACTION_LABELS,
+        who_did=who_did,
     )
 
 
@@ -290,4 +297,52 @@ def audit_export() -> ResponseReturnValue:
         stream_with_context(csv_chunks(db.session, filters, names)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{export_filename(utcnow())}"'},
+    )
+
+
+def _submission_id(reference: str) -> int:
+    """The id of the submission with ``reference``; 404 when there is none."""
+    submission_id = db.session.scalar(
+        select(Submission.id).where(Submission.reference == reference)
+    )
+    if submission_id is None:
+        abort(404)
+    return submission_id
+
+
+@bp.get("/audit/submissions/<reference>")
+@allow(Role.ADMIN)
+def access_report(reference: str) -> ResponseReturnValue:
+    """Who viewed, changed, contacted, printed or exported one submission, and when: the
+    answer to a patient's privacy request, to print. Recorded after it is read, as the log's
+    pages are: a report never lists its own making (the next one does)."""
+    submission_id = _submission_id(reference)
+    trail = access_trail(db.session, submission_id)
+    audit.record("audit.report", submission_id=submission_id)
+    db.session.commit()
+    return render_template(
+        "admin/access_report.html",
+        reference=reference,
+        trail=trail,
+        names=staff_names(db.session),
+        action_labels=ACTION_LABELS,
+        who_did=who_did,
+        made_at=utcnow(),
+    )
+
+
+@bp.get("/audit/submissions/<reference>/csv")
+@allow(Role.ADMIN)
+def access_report_csv(reference: str) -> ResponseReturnValue:
+    """The access report as CSV, recorded as the page is."""
+    submission_id = _submission_id(reference)
+    trail = access_trail(db.session, submission_id)
+    audit.record("audit.report_export", submission_id=submission_id)
+    db.session.commit()
+    return Response(
+        report_csv(trail, staff_names(db.session)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{report_filename(reference, utcnow())}"'
+        },
     )

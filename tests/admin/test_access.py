@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from tests.admin import events, post_form, stored
+from tests.builders import make_submission
 from tests.conftest import make_staff, sign_in
 
 
@@ -18,7 +19,8 @@ def admin_routes(app: Flask, staff_id: int) -> list[tuple[str, str]]:
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             if rule.endpoint.startswith(("admin.", "settings.")):
-                url = rule.build({"staff_id": staff_id} if rule.arguments else {})[1]
+                values = {"staff_id": staff_id, "reference": "IMS-7KQ4-M2XD"}
+                url = rule.build({k: values[k] for k in rule.arguments})[1]
                 routes += [(m, url) for m in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return routes
 
@@ -39,7 +41,9 @@ def test_the_area_has_the_expected_routes(app: Flask) -> None:
     assert ("POST", "/admin/settings") in routes
     assert ("POST", "/admin/settings/retention") in routes
     assert ("POST", "/admin/accounts/7/reset-password") in routes
-    assert len(routes) == 16
+    assert ("GET", "/admin/audit/submissions/IMS-7KQ4-M2XD") in routes
+    assert ("GET", "/admin/audit/submissions/IMS-7KQ4-M2XD/csv") in routes
+    assert len(routes) == 18
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(app: Flask, client: FlaskClient) -> None:
@@ -75,6 +79,7 @@ def test_refused_actions_change_nothing(app: Flask, client: FlaskClient, front_d
 
 def test_admins_can_open_every_page(app: Flask, client: FlaskClient, admin) -> None:
     target = make_staff(app, "clinician")
+    make_submission(app, reference="IMS-7KQ4-M2XD")  # its access report
     sign_in(client, app, admin)
     for method, url in admin_routes(app, target.id):
         if method == "GET":

@@ -22,6 +22,7 @@ HEADER = [
     "staff_name",
     "action",
     "submission_id",
+    "submission_reference",
     "remote_addr",
     "detail",
 ]
@@ -91,6 +92,7 @@ def test_export_content(app: Flask, admin_client: FlaskClient, admin) -> None:
         "Ada Admin",
         "submission.view",
         "42",
+        "",  # no submission 42: its reference is not known
         "198.51.100.4",
         '{"b":"é","note_id":3}',
     ] in rows

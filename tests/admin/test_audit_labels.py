@@ -206,6 +206,7 @@ def test_the_csv_export_keeps_codes_and_json(
         "auth.login_failed",
         "",
         "",
+        "",
         '{"reason":"unknown_user"}',
     ]
     assert rows[events_shown["purge"]][5] == "retention.purge"

@@ -71,7 +71,7 @@ def test_rows_show_who_what_when_and_whence(
     assert "4:30" in view_row  # clinic time, America/Toronto
     assert "Ada Admin" in view_row
     assert "Submission viewed<br><small><code>submission.view</code></small>" in view_row
-    assert "<td>42</td>" in view_row
+    assert "deleted (no. 42)" in view_row  # no submission 42 any more: its id, said so
     assert "198.51.100.4" in view_row
     detail = '<dl class="facts"><dt>b</dt><dd>1, 2</dd><dt>note_id</dt><dd>3</dd></dl>'
     assert view_row.count(detail) == 1
