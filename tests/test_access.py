@@ -25,6 +25,8 @@ EXPECTED_ROLES: dict[str, set[str]] = {
     "staff.assign": PATIENT_DATA,
     "staff.find": PATIENT_DATA,
     "staff.submission": PATIENT_DATA,
+    "staff.print_view": PATIENT_DATA,
+    "staff.pdf": PATIENT_DATA,
     "staff.change_status": PATIENT_DATA,
     "staff.add_note": PATIENT_DATA,
     "staff.clearance": {"clinician"},

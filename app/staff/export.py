@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
@@ -30,6 +30,7 @@ from typing import Any
 import orjson
 from sqlalchemy import ColumnElement, String, Text, case, cast, func, literal, select, type_coerce
 
+from app import audit
 from app.csvsafe import (
     BOM,
     dated_filename,
@@ -177,3 +178,19 @@ def csv_lines(
             yield drain(buffer)
     finally:
         result.close()  # also when the client goes away mid-download
+
+
+def recorded_csv_lines(session: AnySession, filters: QueueFilter, me: int) -> Iterator[str]:
+    """The export's CSV (``csv_lines``), then the audit record of what left: how many rows,
+    the references of the newest and the oldest, and whether the download finished (a browser
+    may stop it). With the export's first record (its filter, when its snapshot was taken),
+    that says which submissions' data left the clinic."""
+    sent, finished = Sent(), False
+    try:
+        yield from csv_lines(session, filters, me, sent)
+        finished = True
+    finally:
+        session.rollback()  # ends the export's read-only snapshot
+        detail = {"filters": filters.as_args(), "finished": finished, **asdict(sent)}
+        audit.record("submission.export_sent", detail=detail)
+        session.commit()

@@ -138,13 +138,8 @@ def history(submission: Submission) -> tuple[list[Event], dict[int, str]]:
     return sorted(events, key=lambda e: e.at), names
 
 
-def submission_page_context(
-    submission: Submission,
-    note_form: NoteForm | None = None,
-    clearance_form: ClearanceForm | None = None,
-    attempt_form: AttemptForm | None = None,
-) -> dict[str, Any]:
-    """Everything the submission page template needs."""
+def record_context(submission: Submission) -> dict[str, Any]:
+    """What the submission page and its chart copies (print view, PDF) show of the record."""
     reasons = [
         Reason(rule_id, RULES_BY_ID[rule_id].group.value, RULE_TEXTS[rule_id].staff)
         for rule_id in submission.reasons
@@ -153,8 +148,8 @@ def submission_page_context(
     sections = patient_answers(submission)
     now = utcnow()
     return {
+        "now": now,
         "names": names,
-        "back_url": back_to_queue(),
         "due": due_of(submission, now),
         "received_ago": Words(now).ago(submission.created_at),
         "phone_uri": phone_uri(submission.phone),
@@ -170,6 +165,19 @@ def submission_page_context(
         "events": events,
         # The decision in force: the latest a clinician recorded.
         "decision": next((e for e in reversed(events) if e.kind == "clearance"), None),
+    }
+
+
+def submission_page_context(
+    submission: Submission,
+    note_form: NoteForm | None = None,
+    clearance_form: ClearanceForm | None = None,
+    attempt_form: AttemptForm | None = None,
+) -> dict[str, Any]:
+    """Everything the submission page template needs: the record and the forms."""
+    return {
+        **record_context(submission),
+        "back_url": back_to_queue(),
         "status_form": StatusForm(status=submission.status),
         "note_form": note_form or NoteForm(),
         "clearance_form": clearance_form or ClearanceForm(),

@@ -7,8 +7,6 @@ sequential id, and nothing a patient typed ever appears in a URL.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import asdict
 from typing import Any
 
 from flask import (
@@ -41,7 +39,8 @@ from app.references import canonical_reference
 from app.screening.codes import Outcome
 from app.settings.store import current
 from app.staff import service
-from app.staff.export import Sent, csv_lines, export_filename
+from app.staff.chart import chart_html, chart_pdf, pdf_filename
+from app.staff.export import export_filename, recorded_csv_lines
 from app.staff.forms import (
     CHANNEL_LABELS,
     OUTCOME_LABELS,
@@ -357,6 +356,30 @@ def clearance(reference: str) -> ResponseReturnValue:
     return _back_to(reference, "clearance")
 
 
+@bp.get("/submissions/<reference>/print")
+@allow(*PATIENT_DATA_ROLES)
+def print_view(reference: str) -> ResponseReturnValue:
+    """The submission laid out for the patient's chart, to print (audited as a view)."""
+    found = _submission_or_404(reference)
+    audit.record("submission.print", submission_id=found.id)
+    db.session.commit()
+    return chart_html(found, g.staff_user.name, full=True)
+
+
+@bp.get("/submissions/<reference>/pdf")
+@allow(*PATIENT_DATA_ROLES)
+def pdf(reference: str) -> ResponseReturnValue:
+    """The chart copy as a one-page PDF, downloaded to attach to the patient's chart."""
+    found = _submission_or_404(reference)
+    audit.record("submission.pdf", submission_id=found.id)
+    db.session.commit()
+    return Response(
+        chart_pdf(found, g.staff_user.name),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{pdf_filename(reference)}"'},
+    )
+
+
 @bp.get("/export")
 @allow(*PATIENT_DATA_ROLES)
 def export() -> ResponseReturnValue:
@@ -365,23 +388,7 @@ def export() -> ResponseReturnValue:
     audit.record("submission.export", detail={"filters": filters.as_args()})
     db.session.commit()
     return Response(
-        stream_with_context(_recorded(filters, g.staff_user.id)),
+        stream_with_context(recorded_csv_lines(db.session, filters, g.staff_user.id)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{export_filename(utcnow())}"'},
     )
-
-
-def _recorded(filters: QueueFilter, me: int) -> Iterator[str]:
-    """The export's CSV, then the audit record of what left: how many rows, the references of
-    the newest and the oldest, and whether the download finished (a browser may stop it). With
-    the export's first record (its filter, when its snapshot was taken), that says which
-    submissions' data left the clinic."""
-    sent, finished = Sent(), False
-    try:
-        yield from csv_lines(db.session, filters, me, sent)
-        finished = True
-    finally:
-        db.session.rollback()  # ends the export's read-only snapshot
-        detail = {"filters": filters.as_args(), "finished": finished, **asdict(sent)}
-        audit.record("submission.export_sent", detail=detail)
-        db.session.commit()
