@@ -160,6 +160,8 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "SMTP_PASSWORD": str,
     "MAIL_SENDER": str,
     "NOTIFY_GIVE_UP_HOURS": lambda value: timedelta(hours=_whole(value, 1)),
+    # Fernet keys, newest first, sealing TOTP secrets (app.sealing checks each at start-up).
+    "TOTP_ENCRYPTION_KEYS": lambda value: tuple(k.strip() for k in value.split(",") if k.strip()),
 }
 # Variables whose config key differs from the environment name.
 _RENAMED = {
@@ -264,6 +266,7 @@ class Config:
     SMTP_PASSWORD: str | None = None
     MAIL_SENDER: str | None = None
     NOTIFY_GIVE_UP = timedelta(hours=24)
+    TOTP_ENCRYPTION_KEYS: tuple[str, ...] = ()  # none: secrets in the clear (app.sealing)
 
     @classmethod
     def load(cls, app: Flask, environ: Mapping[str, str] | None = None) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from app import audit
+from app import audit, sealing
 from app.auth.passwords import hash_password, password_problem
 from app.codes import Actor, Role
 from app.demo import demo_data_command
@@ -61,6 +61,35 @@ def create_staff(email: str, role: str, name: str, password_stdin: bool) -> None
     click.echo(f"Created {role} account {email}. The second factor is set up at first sign-in.")
 
 
+totp_cli = AppGroup("totp", help="Staff members' second-factor secrets.")
+
+
+@totp_cli.command("seal")
+def seal_secrets() -> None:
+    """Seal every TOTP secret under the first key of TOTP_ENCRYPTION_KEYS: those still in the
+    clear, and those sealed under an older key (key rotation). Run after adding or changing a
+    key; then an old key can be dropped."""
+    if not current_app.config.get(sealing.KEYS):
+        raise click.ClickException(f"Set {sealing.KEYS} first (docs/deployment.md).")
+    sealed = rotated = 0
+    for user in db.session.scalars(select(StaffUser).with_for_update()):
+        if user.totp_secret_sealed is not None:
+            user.totp_secret_sealed = sealing.reseal(user.totp_secret_sealed)
+            rotated += 1
+        elif user.totp_secret_plain is not None:
+            user.totp_secret = user.totp_secret_plain  # the setter seals it, clears the clear
+            sealed += 1
+    audit.record(
+        "staff.secrets_sealed",
+        actor_type=Actor.SYSTEM,
+        detail={"sealed": sealed, "sealed_again": rotated},
+    )
+    db.session.commit()
+    click.echo(
+        f"Sealed {sealed} secret(s) in the clear; sealed {rotated} again under the first key."
+    )
+
+
 def register_cli(app: Flask) -> None:
     """Attach the command groups."""
     app.cli.add_command(staff_cli)
@@ -68,3 +97,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(purge_command)
     app.cli.add_command(notify_cli)
+    app.cli.add_command(totp_cli)

@@ -39,6 +39,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_errors(app)
     register_commands(app)
     check_settings(app)
+    check_sealing(app)
     return app
 
 
@@ -120,6 +121,14 @@ def check_settings(app: Flask) -> None:
     from app.settings.store import warn_if_unfinished
 
     warn_if_unfinished(app)
+
+
+def check_sealing(app: Flask) -> None:
+    """The keys that seal staff members' TOTP secrets (refused if unusable or, in production,
+    missing while sealed secrets are stored)."""
+    from app.sealing import check
+
+    check(app)
 
 
 def register_commands(app: Flask) -> None:

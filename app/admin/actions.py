@@ -63,6 +63,7 @@ ACTION_GROUPS: dict[str, tuple[Any, tuple[tuple[str, Any], ...]]] = {
             ("staff.reset_2fa", _l("Second factor reset")),
             ("staff.reset_password", _l("Password reset by an administrator")),
             ("staff.sign_out_everywhere", _l("Account signed out everywhere")),
+            ("staff.secrets_sealed", _l("Second-factor secrets sealed")),
             ("staff.list", _l("Account list viewed")),
             ("staff.view", _l("Account viewed")),
         ),

@@ -100,14 +100,16 @@ def signed_in_session() -> StaffSession | None:
 
 
 def end(row: StaffSession) -> None:
-    """Revoke one session (sign-out)."""
-    row.revoked_at = now()
+    """Revoke one session (sign-out), forgetting the authenticator secret it was enrolling."""
+    row.revoked_at, row.pending_secret = now(), None
 
 
 def end_all(staff_id: int) -> None:
-    """Revoke every session of a staff member (sign out everywhere, disable, reset)."""
+    """Revoke every session of a staff member (sign out everywhere, disable, reset, a second
+    factor set up): none keeps the authenticator secret it was enrolling, which, once chosen,
+    is the account's own and lives only sealed (``StaffUser.totp_secret``)."""
     db.session.execute(
         update(StaffSession)
         .where(StaffSession.staff_id == staff_id, StaffSession.revoked_at.is_(None))
-        .values(revoked_at=now())
+        .values(revoked_at=now(), pending_secret=None)
     )

@@ -68,7 +68,7 @@ def login() -> ResponseReturnValue:
                 )
             )
         else:
-            stage = Stage.TOTP if user.totp_secret else Stage.ENROL
+            stage = Stage.TOTP if user.enrolled else Stage.ENROL
             sessions.start(user, stage)
             db.session.commit()
             return redirect(url_for(".second_factor" if stage is Stage.TOTP else ".enrol"))
@@ -114,7 +114,7 @@ def enrol() -> ResponseReturnValue:
     user = service.attempt_in(row) if request.method == "POST" else row.user
     if user is None:
         return redirect(url_for(".login"))
-    if user.totp_secret:
+    if user.enrolled:
         # Enrolled meanwhile in another browser: this sign-in must start again with a code
         # from that authenticator, never replace it.
         sessions.end(row)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, false
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import sealing
 from app.codes import NotifyMode, Role
 from app.database import UTCDateTime, utcnow
 from app.extensions import Model
@@ -34,9 +35,11 @@ class StaffUser(Model):
     # sign-in its owner must choose their own before anything else.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     is_active: Mapped[bool] = mapped_column(default=True)
-    # Second factor: the TOTP secret once enrolment is confirmed, and the last time step used
-    # (a code is accepted only for a later step, so each code works once).
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Second factor: the TOTP secret once enrolment is confirmed (``totp_secret``: sealed at
+    # rest under TOTP_ENCRYPTION_KEYS, app.sealing; in the clear only without keys), and the
+    # last time step used (a code is accepted only for a later step, so each code works once).
+    totp_secret_plain: Mapped[str | None] = mapped_column("totp_secret", String(64))
+    totp_secret_sealed: Mapped[str | None] = mapped_column(Text)
     totp_last_step: Mapped[int | None] = mapped_column()
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -50,6 +53,22 @@ class StaffUser(Model):
     language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
     # When they last opened the queue: the navigation counts what arrived since.
     queue_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def totp_secret(self) -> str | None:
+        """The TOTP secret, opened if it is sealed; None before enrolment."""
+        if self.totp_secret_sealed is not None:
+            return sealing.unseal(self.totp_secret_sealed)
+        return self.totp_secret_plain
+
+    @totp_secret.setter
+    def totp_secret(self, secret: str | None) -> None:
+        self.totp_secret_sealed, self.totp_secret_plain = sealing.stored(secret)
+
+    @property
+    def enrolled(self) -> bool:
+        """Whether the account has a second factor (without opening its secret)."""
+        return self.totp_secret_sealed is not None or self.totp_secret_plain is not None
 
 
 class StaffSession(Model):

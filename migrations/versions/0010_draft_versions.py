@@ -25,5 +25,4 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("draft") as batch_op:
-        batch_op.drop_column("version")
+    op.drop_column("draft", "version")  # DROP COLUMN in place, as 0009

@@ -120,7 +120,7 @@ def test_an_enrolment_sent_while_another_completes_is_refused(app: Flask, clock:
         # Another browser's enrolment, first: it takes the account and stores its secret.
         lock_account(held.first, user)
         held.first.execute(
-            update(StaffUser).where(StaffUser.id == user.id).values(totp_secret=theirs)
+            update(StaffUser).where(StaffUser.id == user.id).values(totp_secret_plain=theirs)
         )
     assert held.answers[0].headers["Location"] == "/auth/login"
     assert stored(app, user).totp_secret == theirs

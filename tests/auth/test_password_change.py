@@ -106,7 +106,7 @@ def test_an_account_an_admin_made_chooses_its_own_password_first(
     # second factor (which would otherwise let them enrol their own).
     with app.app_context():
         db.session.execute(
-            update(StaffUser).where(StaffUser.id == staff_id).values(totp_secret=None)
+            update(StaffUser).where(StaffUser.id == staff_id).values(totp_secret_plain=None)
         )
         db.session.commit()
     other = app.test_client()
