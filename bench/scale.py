@@ -130,12 +130,21 @@ def measure_find(app: Flask, client: FlaskClient, report: Report, size: int, run
     report.add("find + submission page", f"{total:8.1f} ms", total < QUEUE_MS)
 
 
-def measure_export(url: str, report: Report, size: int, runs: int) -> None:
-    """The whole export, ``runs`` times, each in a fresh process."""
+EXPORTS = {"CSV export": "/staff/export", "readable CSV export": "/staff/export/readable"}
+
+
+def measure_exports(url: str, report: Report, size: int, runs: int) -> None:
+    """Each export (codes, words), whole."""
+    for name, path in EXPORTS.items():
+        measure_export(url, report, size, runs, name, path)
+
+
+def measure_export(url: str, report: Report, size: int, runs: int, name: str, path: str) -> None:
+    """The whole export at ``path``, ``runs`` times, each in a fresh process."""
     results = []
     for _ in range(runs):
         done = subprocess.run(  # noqa: S603 (this interpreter, our module, our URL)
-            [sys.executable, "-m", "bench.scale_export", url],
+            [sys.executable, "-m", "bench.scale_export", url, "", path],
             check=True,
             capture_output=True,
             text=True,
@@ -145,13 +154,13 @@ def measure_export(url: str, report: Report, size: int, runs: int) -> None:
     growth = max(result["growth_mb"] for result in results)
     rate = statistics.median(rates)
     report.add(
-        f"CSV export, {size:,} rows, {runs} runs (median)",
+        f"{name}, {size:,} rows, {runs} runs (median)",
         f"{rate:10,.0f} rows/s (min {min(rates):,.0f})",
         rate >= EXPORT_ROWS_PER_S,
     )
     megabytes = results[0]["bytes"] / 1e6
     report.add(
-        f"CSV export, RSS high-water growth ({megabytes:,.0f} MB sent)",
+        f"{name}, RSS high-water growth ({megabytes:,.0f} MB sent)",
         f"{growth:8.1f} MB",
         growth < EXPORT_GROWTH_MB,
     )
@@ -178,7 +187,7 @@ def run(kind: str, sizes: list[int], runs: int, export_runs: int) -> int:
             search_plans: list[str] | None = [] if plans is not None else None
             measure_search(app, client, report, runs, search_plans)
             measure_find(app, client, report, size, runs)
-            measure_export(url, report, size, export_runs)
+            measure_exports(url, report, size, export_runs)
             print("\n".join(report.lines), flush=True)
             if plans:
                 print(f"\n== {kind}, {size:,}: plans of the views' queries (middle pages)")

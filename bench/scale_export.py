@@ -1,6 +1,7 @@
 """One timed CSV export, in a fresh process so that its memory high-water mark is its own.
 
-``python -m bench.scale_export DATABASE_URL [QUERY]`` signs a clinician in, runs a small export
+``python -m bench.scale_export DATABASE_URL [QUERY [PATH]]`` (PATH: ``/staff/export``, the
+default, or ``/staff/export/readable``) signs a clinician in, runs a small export
 first (imports, connection, first queries), notes the resident-set high-water mark
 (``getrusage``'s ``ru_maxrss``), then streams the whole export chunk by chunk as a client
 would and prints a JSON line: seconds, bytes, CSV lines and the growth of the high-water mark.
@@ -40,12 +41,13 @@ def _stream(client: FlaskClient, url: str) -> tuple[int, int]:
 def main() -> None:
     database_url = sys.argv[1]
     query = sys.argv[2] if len(sys.argv) > 2 else ""
+    path = sys.argv[3] if len(sys.argv) > 3 else "/staff/export"
     app = make_app(database_url)
     client = signed_in_client(app)
-    _stream(client, "/staff/export?from=2999-01-01")  # header only: warms everything up
+    _stream(client, f"{path}?from=2999-01-01")  # header only: warms everything up
     before = _high_water_mb()
     started = time.perf_counter()
-    size, lines = _stream(client, f"/staff/export?{query}")
+    size, lines = _stream(client, f"{path}?{query}")
     seconds = time.perf_counter() - started
     growth = _high_water_mb() - before
     print(json.dumps({"seconds": seconds, "bytes": size, "lines": lines, "growth_mb": growth}))

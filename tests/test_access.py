@@ -42,7 +42,8 @@ def guarded_routes(app: Flask) -> list[tuple[str, str, str]]:
         for rule in app.url_map.iter_rules():
             if rule.endpoint.split(".")[0] not in {"staff", "admin", "settings"}:
                 continue
-            url = rule.build({k: URL_VALUES[k] for k in rule.arguments})[1]
+            values = {**URL_VALUES, **(rule.defaults or {})}
+            url = rule.build({k: values[k] for k in rule.arguments})[1]
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 routes.append((rule.endpoint, method, url))
     return routes

@@ -33,7 +33,8 @@ def every_route(app: Flask) -> list[tuple[str, str]]:
     routes = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
-            url = rule.build({k: URL_VALUES[k] for k in rule.arguments})[1]
+            values = {**URL_VALUES, **(rule.defaults or {})}  # a rule's defaults: its own
+            url = rule.build({k: values[k] for k in rule.arguments})[1]
             routes += [(m, url) for m in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return routes
 

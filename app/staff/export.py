@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from operator import itemgetter
@@ -180,17 +180,25 @@ def csv_lines(
         result.close()  # also when the client goes away mid-download
 
 
-def recorded_csv_lines(session: AnySession, filters: QueueFilter, me: int) -> Iterator[str]:
-    """The export's CSV (``csv_lines``), then the audit record of what left: how many rows,
-    the references of the newest and the oldest, and whether the download finished (a browser
-    may stop it). With the export's first record (its filter, when its snapshot was taken),
+Lines = Callable[[AnySession, QueueFilter, int, Sent], Iterator[str]]
+
+
+def recorded_csv_lines(
+    session: AnySession, filters: QueueFilter, me: int, lines: Lines = csv_lines
+) -> Iterator[str]:
+    """An export's CSV (``csv_lines``, or ``app.staff.readable_export.readable_lines``), then
+    the audit record of what left: how many rows, the references of the newest and the
+    oldest, whether the download finished (a browser may stop it), and whether it was the
+    readable one. With the export's first record (its filter, when its snapshot was taken),
     that says which submissions' data left the clinic."""
     sent, finished = Sent(), False
     try:
-        yield from csv_lines(session, filters, me, sent)
+        yield from lines(session, filters, me, sent)
         finished = True
     finally:
         session.rollback()  # ends the export's read-only snapshot
         detail = {"filters": filters.as_args(), "finished": finished, **asdict(sent)}
+        if lines is not csv_lines:
+            detail["readable"] = True
         audit.record("submission.export_sent", detail=detail)
         session.commit()

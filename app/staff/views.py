@@ -40,7 +40,7 @@ from app.screening.codes import Outcome
 from app.settings.store import current
 from app.staff import service
 from app.staff.chart import chart_html, chart_pdf, pdf_filename
-from app.staff.export import export_filename, recorded_csv_lines
+from app.staff.export import csv_lines, export_filename, recorded_csv_lines
 from app.staff.forms import (
     CHANNEL_LABELS,
     OUTCOME_LABELS,
@@ -66,6 +66,7 @@ from app.staff.queries import (
     view_counts,
     view_page,
 )
+from app.staff.readable_export import readable_filename, readable_lines
 from app.staff.rows import queue_rows
 from app.staff.search import Found, find_patients, understood
 
@@ -380,15 +381,22 @@ def pdf(reference: str) -> ResponseReturnValue:
     )
 
 
-@bp.get("/export")
+# The coded export registered first: ``url_for("staff.export")`` builds it.
+@bp.get("/export/readable", defaults={"readable": True})
+@bp.get("/export", defaults={"readable": False})
 @allow(*PATIENT_DATA_ROLES)
-def export() -> ResponseReturnValue:
-    """The current filter as CSV, streamed in constant memory."""
+def export(readable: bool) -> ResponseReturnValue:
+    """The current filter as CSV, streamed in constant memory: codes for other systems, or
+    words for people (``readable``)."""
     filters = QueueFilter.from_args(request.args).for_view(View.ALL)
-    audit.record("submission.export", detail={"filters": filters.as_args()})
+    detail: dict[str, Any] = {"filters": filters.as_args()} | (
+        {"readable": True} if readable else {}
+    )
+    audit.record("submission.export", detail=detail)
     db.session.commit()
+    lines, name = (readable_lines, readable_filename) if readable else (csv_lines, export_filename)
     return Response(
-        stream_with_context(recorded_csv_lines(db.session, filters, g.staff_user.id)),
+        stream_with_context(recorded_csv_lines(db.session, filters, g.staff_user.id, lines)),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{export_filename(utcnow())}"'},
+        headers={"Content-Disposition": f'attachment; filename="{name(utcnow())}"'},
     )

@@ -1,0 +1,205 @@
+"""The export for people: the filtered queue as a CSV a clinic reads in a spreadsheet.
+
+Beside the coded export (``app.staff.export``, kept as it is for other systems), this one says
+everything in words, in the exporting staff member's language: headings, outcome, status,
+the clearance decision in force, who has it, what was last done, by whom and when, the number
+of contact attempts, and each answer as the questionnaire worded it; times in the clinic's
+time zone. It is streamed the same way (a read-only snapshot, ``FETCH_ROWS`` rows at a time,
+one small buffer) and every cell a person typed or a label is neutralised the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime, tzinfo
+from typing import Any
+
+import orjson
+from flask_babel import get_timezone, gettext, lazy_gettext
+from sqlalchemy import ColumnElement, Text, case, cast, select
+
+from app.csvsafe import BOM, dated_filename, drain, neutralised
+from app.database import AnySession, begin_read_only
+from app.models import Clearance, StaffUser, Submission
+from app.screening.answers import SCALE_MAX
+from app.screening.catalogue import Kind, Question
+from app.screening.codes import Outcome
+from app.screening.questions import CLINICAL_QUESTIONS
+from app.screening.rule_texts import RULE_TEXTS
+from app.staff.export import FETCH_ROWS, Sent
+from app.staff.forms import OUTCOME_LABELS, STATUS_LABELS
+from app.staff.queries import QueueFilter
+from app.staff.rows import last_action_words
+
+_TABLE = Submission.__table__.c
+TIME_FORMAT = "%Y-%m-%d %H:%M"  # sorts as text in a spreadsheet, read at a glance
+# The clearance decision in force: the latest, looked up for clinician reviews only.
+_LATEST_CLEARANCE = (
+    select(Clearance.cleared)
+    .where(Clearance.submission_id == _TABLE.id)
+    .order_by(Clearance.at.desc(), Clearance.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_SELECTED: tuple[ColumnElement[Any], ...] = (
+    _TABLE.reference,
+    _TABLE.created_at,
+    _TABLE.locale,
+    _TABLE.outcome,
+    _TABLE.is_safety_stop,
+    _TABLE.status,
+    case((_TABLE.outcome == Outcome.CLINICIAN_REVIEW, _LATEST_CLEARANCE), else_=None),
+    _TABLE.assignee_id,
+    _TABLE.attempts,
+    _TABLE.last_action,
+    _TABLE.last_action_by,
+    _TABLE.last_action_at,
+    _TABLE.follow_up_due,
+    _TABLE.full_name,
+    _TABLE.email,
+    _TABLE.phone,
+    _TABLE.contact_preference,
+    _TABLE.comments,
+    cast(_TABLE.reasons, Text),
+    cast(_TABLE.answers, Text),
+)
+HEADINGS = (
+    lazy_gettext("Reference"),
+    lazy_gettext("Received"),
+    lazy_gettext("Language"),
+    lazy_gettext("Outcome"),
+    lazy_gettext("Safety stop"),
+    lazy_gettext("Status"),
+    lazy_gettext("Clearance"),
+    lazy_gettext("Assigned to"),
+    lazy_gettext("Contact attempts"),
+    lazy_gettext("Last action"),
+    lazy_gettext("Last action by"),
+    lazy_gettext("Last action at"),
+    lazy_gettext("Next follow-up"),
+    lazy_gettext("Name"),
+    lazy_gettext("Email"),
+    lazy_gettext("Phone"),
+    lazy_gettext("Prefers"),
+    lazy_gettext("Comments"),
+    lazy_gettext("Why this outcome"),
+)
+
+
+def readable_filename(now: datetime) -> str:
+    """The download's name, dated in the clinic's time zone."""
+    return dated_filename("ims-screen-export-readable", now)
+
+
+class _Words:
+    """Every word the rows use, translated once for the export (a million rows would
+    otherwise look each up a million times)."""
+
+    def __init__(self, names: Mapping[int, str]) -> None:
+        self.names = names
+        self.zone: tzinfo = get_timezone()
+        self.yes, self.no = gettext("Yes"), gettext("No")
+        self.languages = {"en": gettext("English"), "fr_CA": gettext("French")}
+        self.outcomes = {code: str(label) for code, label in OUTCOME_LABELS.items()}
+        self.statuses = {code: str(label) for code, label in STATUS_LABELS.items()}
+        self.clearance = {
+            True: gettext("Cleared for booking"),
+            False: gettext("Not cleared"),
+            None: gettext("Waiting for a clinician's decision"),
+        }
+        self.channels = {"phone": gettext("Phone"), "email": gettext("Email")}
+        self.reasons = {rule_id: gettext(texts.staff) for rule_id, texts in RULE_TEXTS.items()}
+        self.actions: dict[str, str] = {}
+        self.answers = [_answer_words(question) for question in CLINICAL_QUESTIONS.values()]
+
+    def moment(self, value: datetime | None) -> str:
+        return value.astimezone(self.zone).strftime(TIME_FORMAT) if value else ""
+
+    def action(self, code: str | None) -> str:
+        if not code:
+            return ""
+        if code not in self.actions:
+            self.actions[code] = last_action_words(code)
+        return self.actions[code]
+
+
+def _answer_words(question: Question) -> Callable[[Any], str]:
+    """How ``question``'s stored answer reads: its choices' labels (a multi-select's joined
+    by "; "), a pain score as "6 out of 10", nothing when it was not asked."""
+    if question.kind is Kind.SCALE:
+        scores = {n: gettext("%(number)d out of 10", number=n) for n in range(SCALE_MAX + 1)}
+        return lambda value: scores.get(value, "") if isinstance(value, int) else ""
+    labels = {choice.code: gettext(choice.label) for choice in question.choices}
+
+    def words(value: Any) -> str:
+        if value is None:
+            return ""
+        codes = value if isinstance(value, list) else [value]
+        return "; ".join(labels.get(code, str(code)) for code in codes)
+
+    return words
+
+
+def _cells(row: Any, words: _Words) -> list[Any]:
+    (reference, created_at, locale, outcome, stop, status, cleared, assignee_id, attempts) = row[:9]
+    (last_action, last_by, last_at, follow_up, name, email, phone, prefers, comments) = row[9:18]
+    reasons, answers = row[18], row[19]
+    given = orjson.loads(answers) if answers else {}
+    cells = [
+        reference,
+        words.moment(created_at),
+        words.languages.get(locale, locale),
+        words.outcomes.get(outcome, outcome),
+        words.yes if stop else words.no,
+        words.statuses.get(status, status),
+        words.clearance[cleared] if outcome == Outcome.CLINICIAN_REVIEW else "",
+        words.names.get(assignee_id, "") if assignee_id is not None else "",
+        attempts,
+        words.action(last_action),
+        words.names.get(last_by, "") if last_by is not None else "",
+        words.moment(last_at),
+        words.moment(follow_up),
+        name or "",
+        email or "",
+        phone or "",
+        words.channels.get(prefers, "") if prefers else "",
+        comments or "",
+        "; ".join(words.reasons.get(r, r) for r in orjson.loads(reasons)) if reasons else "",
+    ]
+    cells += [
+        word(given.get(qid)) for word, qid in zip(words.answers, CLINICAL_QUESTIONS, strict=True)
+    ]
+    return neutralised(cells)
+
+
+def readable_lines(
+    session: AnySession, filters: QueueFilter, me: int, sent: Sent | None = None
+) -> Iterator[str]:
+    """The export as text chunks: a BOM, the headings, then rows newest first, a batch at a
+    time (as ``app.staff.export.csv_lines``). Needs a request context (the language and the
+    clinic's time zone)."""
+    begin_read_only(session)  # a snapshot: patients and staff keep writing meanwhile
+    words = _Words(
+        {row.id: row.name for row in session.execute(select(StaffUser.id, StaffUser.name))}
+    )
+    query = filters.apply(select(*_SELECTED), me).order_by(
+        Submission.created_at.desc(), Submission.id.desc()
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    question_headings = [gettext(q.label) for q in CLINICAL_QUESTIONS.values()]
+    writer.writerow(neutralised([str(h) for h in HEADINGS] + question_headings))
+    yield BOM + drain(buffer)
+    result = session.connection().execute(query.execution_options(yield_per=FETCH_ROWS))
+    try:
+        for batch in result.partitions():
+            writer.writerows(_cells(row, words) for row in batch)
+            if sent is not None:
+                sent.rows += len(batch)
+                sent.newest = sent.newest or batch[0][0]
+                sent.oldest = batch[-1][0]
+            yield drain(buffer)
+    finally:
+        result.close()  # also when the client goes away mid-download

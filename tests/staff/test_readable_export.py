@@ -1,0 +1,94 @@
+"""The export for people: words in the staff member's language, the clinic's local times,
+clearance, assignee, last action and attempts; streamed, neutralised and audited like the
+coded export, which stays as it was."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.admin import events
+from tests.builders import ANSWERS, make_submission
+from tests.conftest import sign_in
+from tests.staff.test_submission import post
+
+RECEIVED = datetime(2026, 1, 15, 14, 30, tzinfo=UTC)  # 09:30 in Ottawa (EST)
+
+
+def download(client: FlaskClient, lang: str = "en") -> list[dict[str, str]]:
+    client.get(f"/staff/?lang={lang}")
+    response = client.get("/staff/export/readable")
+    assert response.status_code == 200
+    assert response.is_streamed
+    assert response.mimetype == "text/csv"
+    assert 'filename="ims-screen-export-readable-' in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+@pytest.fixture
+def desk(app: Flask, front_desk) -> FlaskClient:
+    client = app.test_client()
+    sign_in(client, app, front_desk)
+    return client
+
+
+def test_every_row_reads_in_words_with_local_times(
+    app: Flask, desk: FlaskClient, clinician
+) -> None:
+    review = make_submission(
+        app,
+        outcome="clinician_review",
+        reasons=["PR_DIABETES", "IND_TENNIS_ELBOW"],
+        answers={**ANSWERS, "diabetes": "yes"},
+        created_at=RECEIVED,
+        full_name="=HYPERLINK(1)",
+    )
+    decided = make_submission(app, outcome="clinician_review", reasons=["PR_EPILEPSY"])
+    doctor = app.test_client()
+    sign_in(doctor, app, clinician)
+    url = f"/staff/submissions/{decided.reference}"
+    post(doctor, f"{url}/clearance", url, decision="not_cleared", reason="Seizures.")
+    url = f"/staff/submissions/{review.reference}"
+    post(desk, f"{url}/assignee", url)
+    post(desk, f"{url}/attempts", url, channel="phone", result="no_answer")
+
+    rows = {row["Reference"]: row for row in download(desk)}
+    row = rows[review.reference]
+    assert row["Received"] == "2026-01-15 09:30"
+    assert row["Outcome"] == "Clinician review"
+    assert row["Status"] == "New"
+    assert row["Clearance"] == "Waiting for a clinician's decision"
+    assert row["Assigned to"] == "Sam Staff"
+    assert row["Contact attempts"] == "1"
+    assert row["Last action"] == "Phone: No answer"
+    assert row["Last action by"] == "Sam Staff"
+    assert row["Name"] == "'=HYPERLINK(1)"  # neutralised, as in the coded export
+    assert row["Do you have diabetes?"] == "Yes"
+    assert row["Where do you have pain?"] == "Elbow or forearm"
+    assert "Diabetes: impaired healing" in row["Why this outcome"]
+    assert rows[decided.reference]["Clearance"] == "Not cleared"
+    assert [e.detail["readable"] for e in events(app, "submission.export_sent")] == [True]
+    assert events(app, "submission.export")[0].detail == {"filters": {}, "readable": True}
+
+
+def test_the_export_speaks_the_staff_members_language(app: Flask, desk: FlaskClient) -> None:
+    made = make_submission(app, created_at=RECEIVED)
+    [row] = download(desk, "fr")
+    assert row["Référence"] == made.reference
+    assert row["Résultat"] == "Consultation suggérée"
+    assert row["Statut"] == "Nouvelle"
+    assert row["Reçue"] == "2026-01-15 09:30"
+    assert "6 sur 10" in row.values()
+
+
+def test_the_queue_offers_both_exports(app: Flask, desk: FlaskClient) -> None:
+    page = desk.get("/staff/all?outcome=clinician_review").text
+    assert 'href="/staff/export/readable?outcome=clinician_review"' in page
+    assert 'href="/staff/export?outcome=clinician_review"' in page
