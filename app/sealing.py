@@ -80,6 +80,12 @@ def reseal(sealed: str) -> str:
         raise SealingError(f"No key of {KEYS} opens a stored TOTP secret.") from None
 
 
+# One sealed secret, if any (raw SQL: the models import this module).
+_SEALED_ONE = text(
+    "SELECT totp_secret_sealed FROM staff_user WHERE totp_secret_sealed IS NOT NULL LIMIT 1"
+)
+
+
 def check(app: Flask) -> None:
     """At start-up: every key must be a Fernet key; in production, a database that holds
     sealed secrets refuses to start without keys (nobody could sign in), and one without keys
@@ -88,7 +94,10 @@ def check(app: Flask) -> None:
         parse_keys(",".join(app.config.get(KEYS, ())))
     except ValueError as error:
         raise RuntimeError(str(error)) from None
-    if app.config.get("APP_ENV") != "production" or app.config.get(KEYS):
+    if app.config.get(KEYS):
+        _opens_one(app)
+        return
+    if app.config.get("APP_ENV") != "production":
         return
     if _any_sealed(app):
         with app.app_context():
@@ -102,13 +111,33 @@ def check(app: Flask) -> None:
     )
 
 
+def _opens_one(app: Flask) -> None:
+    """Refuse keys that open none of the stored secrets (an old key dropped before
+    ``flask totp seal`` ran, a key mistyped): nobody could sign in with a code."""
+    with app.app_context():
+        try:
+            row = db.session.execute(_SEALED_ONE).first()
+        except SQLAlchemyError:
+            return  # not migrated yet, or not answering: nothing to say
+        finally:
+            db.session.remove()
+        if row is not None:
+            try:
+                unseal(row[0])
+            except SealingError:
+                db.engine.dispose()  # the app will not run: close the check's connection
+                raise RuntimeError(
+                    f"{KEYS}: no key opens the stored TOTP secrets. Put back the key that "
+                    "sealed them (docs/deployment.md, Second-factor secrets)."
+                ) from None
+
+
 def _any_sealed(app: Flask) -> bool:
     """Whether any staff account's secret is sealed; False while the database cannot say (not
     migrated yet: ``flask db upgrade`` builds the app too; or not answering)."""
     with app.app_context():
         try:
-            query = text("SELECT 1 FROM staff_user WHERE totp_secret_sealed IS NOT NULL LIMIT 1")
-            return db.session.execute(query).first() is not None
+            return db.session.execute(_SEALED_ONE).first() is not None
         except SQLAlchemyError:
             return False
         finally:

@@ -54,6 +54,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.keyset import MAX_ID
 from app.models import StaffUser, Submission
+from app.references import canonical_reference
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp)
@@ -301,7 +302,10 @@ def audit_export() -> ResponseReturnValue:
 
 
 def _submission_id(reference: str) -> int:
-    """The id of the submission with ``reference``; 404 when there is none."""
+    """The id of the submission with ``reference`` (in its one form, as URLs hold it); 404
+    when there is none."""
+    if canonical_reference(reference) != reference:
+        abort(404)
     submission_id = db.session.scalar(
         select(Submission.id).where(Submission.reference == reference)
     )

@@ -11,6 +11,7 @@ from app.auth import passwords, totp
 from app.auth.sessions import now
 from app.extensions import db
 from app.models import RecoveryCode, StaffSession, StaffUser
+from app.sealing import SealingError
 
 
 def find_user(email: str) -> StaffUser | None:
@@ -100,10 +101,21 @@ def change_password(user: StaffUser, current: str, new: str) -> str | None:
     return None
 
 
+def _secret(user: StaffUser) -> str | None:
+    """``user``'s TOTP secret; None, logged, when no configured key opens it (a key dropped
+    too early): a recovery code still signs them in, and an admin can reset the factor."""
+    try:
+        return user.totp_secret
+    except SealingError:
+        current_app.logger.error("no configured key opens a stored TOTP secret (staff %s)", user.id)
+        return None
+
+
 def check_second_factor(user: StaffUser, code: str) -> str | None:
     """``totp`` or ``recovery_code`` when ``code`` is valid (and now used up), else None."""
-    if user.totp_secret:
-        step = totp.matching_step(user.totp_secret, code, now(), user.totp_last_step)
+    secret = _secret(user)
+    if secret:
+        step = totp.matching_step(secret, code, now(), user.totp_last_step)
         if step is not None:
             user.totp_last_step = step
             return "totp"

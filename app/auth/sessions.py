@@ -38,7 +38,7 @@ def start(user: StaffUser, stage: Stage, *, signed_in_at: datetime | None = None
     """
     previous = current_row()
     if previous is not None:
-        previous.revoked_at = now()
+        end(previous)
     kept = {key: session[key] for key in _KEPT_ACROSS_SIGN_IN if key in session}
     session.clear()
     session.update(kept)

@@ -165,7 +165,7 @@ def submit(draft: DraftState, stop: bool = False) -> Submission | None:
     of this POST, or a step sent meanwhile from another tab, leaves nothing to store, and the
     loop looks again (the unique idempotency key refuses a second submission all the same).
     Returns the submission (new, or the one that request made), or None when the draft has
-    gone meanwhile without one.
+    gone meanwhile without one, or its safety answers changed whether it is a stop.
     """
     token = session_token()
     current: DraftState | None = draft
@@ -176,6 +176,9 @@ def submit(draft: DraftState, stop: bool = False) -> Submission | None:
                 break
             current = load_draft()
             if current is None:
+                return None
+            if (safety_stop(current.answers) is not None) != stop:
+                # Another tab changed the safety answers meanwhile: the journey decides again.
                 return None
         # Everything that needs no lock, before the transaction that stores it.
         existing = _submission_from(current, stop)

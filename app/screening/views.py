@@ -122,7 +122,8 @@ def save_step(step_id: str) -> ResponseReturnValue:
     if draft is None:  # another tab sent the questionnaire meanwhile
         return redirect(url_for(".result") if service.already_sent() else url_for(".begin"))
     if step_id == StepId.SAFETY and service.safety_stop(draft.answers):
-        service.submit(draft, stop=True)
+        if service.submit(draft, stop=True) is None:  # changed meanwhile in another tab
+            return redirect(url_for(".begin"))
         return redirect(url_for(".result"))
     next_step = service.first_incomplete(draft.answers)
     return redirect(url_for(".step", step_id=next_step) if next_step else url_for(".check"))
@@ -179,7 +180,8 @@ def submit() -> ResponseReturnValue:
         return redirect(url_for(".begin"))
     if not valid:
         return _render_check(form, draft.answers), 422
-    service.submit(draft)
+    if service.submit(draft) is None:  # changed or sent meanwhile in another tab
+        return redirect(url_for(".begin"))
     return redirect(url_for(".result"))
 
 

@@ -6,8 +6,11 @@ DejaVu Sans, installed by scripts/install-pdf-deps)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import render_template
-from weasyprint import HTML
+from flask_babel import gettext
+from weasyprint import CSS, HTML
 
 from app.models import Submission
 from app.staff.presenters import record_context
@@ -32,9 +35,24 @@ def chart_html(submission: Submission, printed_by: str, *, full: bool) -> str:
     )
 
 
+STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "chart.css"
+
+
 def chart_pdf(submission: Submission, printed_by: str) -> bytes:
-    """The one-page PDF of ``submission``'s chart copy."""
-    return HTML(string=chart_html(submission, printed_by, full=False)).write_pdf()
+    """The one-page PDF of ``submission``'s chart copy, with its reference, a confidentiality
+    line and the page number in the foot of the page."""
+    footer = f"{submission.reference} · {gettext('Confidential health information')}"
+    page = f'@page {{ @bottom-center {{ content: "{_css_string(footer)}" " · " counter(page) '
+    page += '" / " counter(pages); font: 7.5pt "DejaVu Sans", sans-serif; color: #444; } }'
+    stylesheets = [CSS(filename=str(STYLESHEET)), CSS(string=page)]
+    return HTML(string=chart_html(submission, printed_by, full=False)).write_pdf(
+        stylesheets=stylesheets
+    )
+
+
+def _css_string(text: str) -> str:
+    """``text`` inside a CSS string in double quotes: its backslashes and quotes escaped."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def pdf_filename(reference: str) -> str:

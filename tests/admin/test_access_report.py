@@ -126,6 +126,9 @@ def test_only_admins_see_access_reports_and_unknown_references_are_404(
 ) -> None:
     first, _second = handled
     assert admin_client.get("/admin/audit/submissions/IMS-ZZZZ-ZZZZ").status_code == 404
+    # A URL holds a reference in its one form, as the staff pages' do.
+    for odd in (first.reference.lower(), "%00", first.reference.replace("-", " ")):
+        assert admin_client.get(f"/admin/audit/submissions/{odd}").status_code == 404
     desk = app.test_client()
     sign_in(desk, app, front_desk)
     assert desk.get(f"/admin/audit/submissions/{first.reference}").status_code == 403

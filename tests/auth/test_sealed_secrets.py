@@ -12,10 +12,11 @@ from cryptography.fernet import Fernet
 from flask import Flask
 from sqlalchemy import select, text
 
+from app.auth.service import replace_recovery_codes
 from app.extensions import db
 from app.models import AuditEvent, StaffSession, StaffUser
 from app.sealing import SealingError
-from tests.conftest import enter_password, make_app, make_staff, sign_in
+from tests.conftest import enter_password, make_app, make_staff, sign_in, totp_code
 from tests.forms import csrf_token
 
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
@@ -79,14 +80,45 @@ def test_seal_without_keys_says_what_to_set(app: Flask) -> None:
     assert "Set TOTP_ENCRYPTION_KEYS first" in result.output
 
 
-def test_a_secret_no_key_opens_is_a_clear_error(tmp_path: Path) -> None:
-    user = make_staff(make_app(tmp_path, TOTP_ENCRYPTION_KEYS=(OLD,)))
-    stranger = make_app(tmp_path, TOTP_ENCRYPTION_KEYS=(NEW,))
-    with stranger.app_context():
+def test_keys_that_open_no_stored_secret_stop_the_app(tmp_path: Path) -> None:
+    make_staff(make_app(tmp_path, TOTP_ENCRYPTION_KEYS=(OLD,)))
+    with pytest.raises(RuntimeError, match="no key opens the stored TOTP secrets"):
+        make_app(tmp_path, TOTP_ENCRYPTION_KEYS=(NEW,))  # the old key dropped too early
+    make_app(tmp_path, TOTP_ENCRYPTION_KEYS=(NEW, OLD))  # with it back, the app starts
+
+
+def test_a_secret_no_key_opens_leaves_recovery_codes_and_the_admin_pages(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_app(tmp_path, TOTP_ENCRYPTION_KEYS=(OLD,))
+    user, admin = make_staff(app), make_staff(app, "admin", email="ada@clinic.example")
+    with app.app_context():
+        codes = replace_recovery_codes(db.session.get(StaffUser, user.id))
+        db.session.commit()
+        code = totp_code(app, user)
+    admin_client = app.test_client()
+    sign_in(admin_client, app, admin)
+    app.config["TOTP_ENCRYPTION_KEYS"] = (NEW,)  # as if the key were changed under it
+    with app.app_context():
         fresh = db.session.get(StaffUser, user.id)
         assert fresh.enrolled
         with pytest.raises(SealingError, match="No key of TOTP_ENCRYPTION_KEYS opens"):
             _ = fresh.totp_secret
+    client = app.test_client()
+    enter_password(client, user)
+    refused = client.post(
+        "/auth/verify", data={"code": code, "csrf_token": csrf_token(client.get("/auth/verify"))}
+    )
+    assert refused.status_code == 200  # the code cannot be checked: not a 500
+    assert "no configured key opens a stored TOTP secret" in caplog.text
+    let_in = client.post(
+        "/auth/verify",
+        data={"code": codes[0], "csrf_token": csrf_token(client.get("/auth/verify"))},
+    )
+    assert let_in.headers["Location"] == "/staff/"
+    page = admin_client.get(f"/admin/accounts/{user.id}")
+    assert page.status_code == 200  # the admin can still reach "reset the second factor"
+    assert "Set up" in page.text
 
 
 def test_a_key_that_is_not_a_fernet_key_stops_the_app(tmp_path: Path) -> None:

@@ -88,8 +88,9 @@ def browser() -> Iterator[Browser]:
 
 
 def new_context(browser: Browser, **options: Any) -> BrowserContext:
-    """A fresh browser profile. CSP is bypassed only so that axe can be injected."""
-    return browser.new_context(bypass_csp=True, **options)
+    """A fresh browser profile. CSP is bypassed only so that axe can be injected: a test of
+    what the policy allows passes ``bypass_csp=False``."""
+    return browser.new_context(**{"bypass_csp": True, **options})
 
 
 @pytest.fixture

@@ -25,11 +25,16 @@ def test_the_print_view_prints_on_two_letter_pages_at_most(
     browser: Browser, base_url: str, live_app: Flask, lang: str
 ) -> None:
     made = heaviest(live_app)
-    context = new_context(browser, base_url=base_url)
+    # The Content-Security-Policy enforced, as in every clinic's browser: the print view's
+    # styles must come from a file it allows.
+    context = new_context(browser, base_url=base_url, bypass_csp=False)
     page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text))
     page.goto(f"/auth/login?lang={lang}")
     staff_sign_in(page, live_app, "front_desk")
     page.goto(f"/staff/submissions/{made.reference}/print")
+    assert not [text for text in refused if "Content Security Policy" in text]
     page.emulate_media(media="print")
     printed = PdfReader(io.BytesIO(page.pdf(format="Letter", prefer_css_page_size=True)))
     # NFKC: the PDF's text keeps the font's ligatures ("ﬁ").

@@ -143,3 +143,20 @@ def test_the_page_sent_while_another_tab_sends_the_questionnaire_shows_its_resul
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Draft)) == 0
         assert db.session.scalar(select(func.count()).select_from(Submission)) == 1
+
+
+def test_a_stop_whose_safety_answers_changed_meanwhile_is_not_stored_as_one(app: Flask) -> None:
+    client = app.test_client()
+    post_step(client, "safety", {**step_data("safety", BASE_ANSWERS), "rf_chest_breathing": "yes"})
+    # That POST stopped the questionnaire. Another questionnaire, at the service: its draft
+    # read as a stop, then its safety answers corrected in another tab before it is stored.
+    key = token_hash("second-tab")
+    with app.test_request_context("/screening/safety", method="POST"):
+        session[service.DRAFT_KEY] = "second-tab"
+        stopping = {**step_data("safety", BASE_ANSWERS), "rf_stroke_signs": "yes"}
+        seen = service.save_step(None, "safety", stopping)
+        assert seen is not None
+        service.save_step(drafts.read(key), "safety", step_data("safety", BASE_ANSWERS))
+        assert service.submit(seen, stop=True) is None
+        assert drafts.read(key) is not None  # the draft stays, with the corrected answers
+        assert db.session.scalar(select(func.count()).select_from(Submission)) == 1
