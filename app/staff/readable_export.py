@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -112,7 +112,7 @@ class _Words:
         self.channels = {"phone": gettext("Phone"), "email": gettext("Email")}
         self.reasons = {rule_id: gettext(texts.staff) for rule_id, texts in RULE_TEXTS.items()}
         self.actions: dict[str, str] = {}
-        self.answers = [_answer_words(question) for question in CLINICAL_QUESTIONS.values()]
+        self.answers = [(qid, _choice_labels(q)) for qid, q in CLINICAL_QUESTIONS.items()]
 
     def moment(self, value: datetime | None) -> str:
         return value.astimezone(self.zone).strftime(TIME_FORMAT) if value else ""
@@ -125,21 +125,22 @@ class _Words:
         return self.actions[code]
 
 
-def _answer_words(question: Question) -> Callable[[Any], str]:
-    """How ``question``'s stored answer reads: its choices' labels (a multi-select's joined
-    by "; "), a pain score as "6 out of 10", nothing when it was not asked."""
+def _choice_labels(question: Question) -> dict[Any, str]:
+    """Each stored answer of ``question`` in words: its choices' labels; a pain score's
+    numbers as "6 out of 10"."""
     if question.kind is Kind.SCALE:
-        scores = {n: gettext("%(number)d out of 10", number=n) for n in range(SCALE_MAX + 1)}
-        return lambda value: scores.get(value, "") if isinstance(value, int) else ""
-    labels = {choice.code: gettext(choice.label) for choice in question.choices}
+        return {n: gettext("%(number)d out of 10", number=n) for n in range(SCALE_MAX + 1)}
+    return {choice.code: gettext(choice.label) for choice in question.choices}
 
-    def words(value: Any) -> str:
-        if value is None:
-            return ""
-        codes = value if isinstance(value, list) else [value]
-        return "; ".join(labels.get(code, str(code)) for code in codes)
 
-    return words
+def _several(labels: dict[Any, str], value: Any) -> str:
+    """An answer that is not one choice's code: a multi-select's labels joined by "; ", a
+    pain score, or nothing when the question was not asked."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join([labels.get(code, str(code)) for code in value])
+    return labels.get(value, str(value))
 
 
 def _cells(row: Any, words: _Words) -> list[Any]:
@@ -168,8 +169,13 @@ def _cells(row: Any, words: _Words) -> list[Any]:
         comments or "",
         "; ".join(words.reasons.get(r, r) for r in orjson.loads(reasons)) if reasons else "",
     ]
+    # One choice (most answers) is one lookup, written inline: a call per answer, 32 a row,
+    # was the export's largest cost (docs/performance.md).
     cells += [
-        word(given.get(qid)) for word, qid in zip(words.answers, CLINICAL_QUESTIONS, strict=True)
+        labels.get(value, value)
+        if type(value := given.get(qid)) is str
+        else _several(labels, value)
+        for qid, labels in words.answers
     ]
     return neutralised(cells)
 
