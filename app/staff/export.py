@@ -88,7 +88,7 @@ _MULTI_SELECT = [
 ]
 
 
-def _iso_utc(column: ColumnElement[Any], dialect: str) -> ColumnElement[str]:
+def iso_utc(column: ColumnElement[Any], dialect: str) -> ColumnElement[str]:
     """``column`` as UTC ISO 8601 to the second (``2026-11-24T15:30:00+00:00``), written by
     the database: formatting a million timestamps in Python would take a tenth of the export.
     SQLite keeps them as UTC text (``YYYY-MM-DD HH:MM:SS.ffffff``)."""
@@ -102,7 +102,7 @@ def _selected(dialect: str) -> list[ColumnElement[Any]]:
     """What the export selects, for the session's database: the first columns, then the
     answers' JSON."""
     first = [
-        _iso_utc(column, dialect) if name in _TIMESTAMPS else column
+        iso_utc(column, dialect) if name in _TIMESTAMPS else column
         for name, column in _FIRST.items()
     ]
     return [*first, cast(_TABLE.answers, Text)]

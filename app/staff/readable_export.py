@@ -13,14 +13,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Mapping
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
+from operator import itemgetter
 from typing import Any
 
 import orjson
 from flask_babel import get_timezone, gettext, lazy_gettext
 from sqlalchemy import ColumnElement, Text, case, cast, select
 
-from app.csvsafe import BOM, dated_filename, drain, neutralised
+from app.csvsafe import BOM, dated_filename, drain, json_may_hold_a_formula, neutralise, neutralised
 from app.database import AnySession, begin_read_only
 from app.models import Clearance, StaffUser, Submission
 from app.screening.answers import SCALE_MAX
@@ -28,13 +29,12 @@ from app.screening.catalogue import Kind, Question
 from app.screening.codes import Outcome
 from app.screening.questions import CLINICAL_QUESTIONS
 from app.screening.rule_texts import RULE_TEXTS
-from app.staff.export import FETCH_ROWS, Sent
+from app.staff.export import FETCH_ROWS, Sent, iso_utc
 from app.staff.forms import OUTCOME_LABELS, STATUS_LABELS
 from app.staff.queries import QueueFilter
 from app.staff.rows import last_action_words
 
 _TABLE = Submission.__table__.c
-TIME_FORMAT = "%Y-%m-%d %H:%M"  # sorts as text in a spreadsheet, read at a glance
 # The clearance decision in force: the latest, looked up for clinician reviews only.
 _LATEST_CLEARANCE = (
     select(Clearance.cleared)
@@ -43,28 +43,38 @@ _LATEST_CLEARANCE = (
     .limit(1)
     .scalar_subquery()
 )
-_SELECTED: tuple[ColumnElement[Any], ...] = (
-    _TABLE.reference,
-    _TABLE.created_at,
-    _TABLE.locale,
-    _TABLE.outcome,
-    _TABLE.is_safety_stop,
-    _TABLE.status,
-    case((_TABLE.outcome == Outcome.CLINICIAN_REVIEW, _LATEST_CLEARANCE), else_=None),
-    _TABLE.assignee_id,
-    _TABLE.attempts,
-    _TABLE.last_action,
-    _TABLE.last_action_by,
-    _TABLE.last_action_at,
-    _TABLE.follow_up_due,
-    _TABLE.full_name,
-    _TABLE.email,
-    _TABLE.phone,
-    _TABLE.contact_preference,
-    _TABLE.comments,
-    cast(_TABLE.reasons, Text),
-    cast(_TABLE.answers, Text),
-)
+ZERO = timedelta(0)
+# The times, as UTC text the database writes (``iso_utc``), put in the clinic's zone here.
+_TIMES = (_TABLE.created_at, _TABLE.last_action_at, _TABLE.follow_up_due)
+
+
+def _selected(dialect: str) -> list[ColumnElement[Any]]:
+    """What the export selects, for the session's database."""
+    created_at, last_action_at, follow_up_due = (iso_utc(time, dialect) for time in _TIMES)
+    return [
+        _TABLE.reference,
+        created_at,
+        _TABLE.locale,
+        _TABLE.outcome,
+        _TABLE.is_safety_stop,
+        _TABLE.status,
+        case((_TABLE.outcome == Outcome.CLINICIAN_REVIEW, _LATEST_CLEARANCE), else_=None),
+        _TABLE.assignee_id,
+        _TABLE.attempts,
+        _TABLE.last_action,
+        _TABLE.last_action_by,
+        last_action_at,
+        follow_up_due,
+        _TABLE.full_name,
+        _TABLE.email,
+        _TABLE.phone,
+        _TABLE.contact_preference,
+        _TABLE.comments,
+        cast(_TABLE.reasons, Text),
+        cast(_TABLE.answers, Text),
+    ]
+
+
 HEADINGS = (
     lazy_gettext("Reference"),
     lazy_gettext("Received"),
@@ -100,6 +110,7 @@ class _Words:
     def __init__(self, names: Mapping[int, str]) -> None:
         self.names = names
         self.zone: tzinfo = get_timezone()
+        self.offsets: dict[str, timedelta] = {}  # UTC hour -> the zone's offset then
         self.yes, self.no = gettext("Yes"), gettext("No")
         self.languages = {"en": gettext("English"), "fr_CA": gettext("French")}
         self.outcomes = {code: str(label) for code, label in OUTCOME_LABELS.items()}
@@ -112,10 +123,20 @@ class _Words:
         self.channels = {"phone": gettext("Phone"), "email": gettext("Email")}
         self.reasons = {rule_id: gettext(texts.staff) for rule_id, texts in RULE_TEXTS.items()}
         self.actions: dict[str, str] = {}
-        self.answers = [(qid, _choice_labels(q)) for qid, q in CLINICAL_QUESTIONS.items()]
+        # Each question's answers in words, in catalogue order.
+        self.labels = [_choice_labels(q) for q in CLINICAL_QUESTIONS.values()]
 
-    def moment(self, value: datetime | None) -> str:
-        return value.astimezone(self.zone).strftime(TIME_FORMAT) if value else ""
+    def moment(self, utc: str | None) -> str:
+        """``utc`` (``2026-01-15T14:30:00+00:00``) as the clinic's local time, to the minute
+        (``2026-01-15 09:30``): the zone's offset looked up once an hour of UTC."""
+        if not utc:
+            return ""
+        hour = utc[:13]
+        offset = self.offsets.get(hour)
+        if offset is None:
+            instant = datetime.fromisoformat(f"{hour}:00:00+00:00")
+            offset = self.offsets[hour] = instant.astimezone(self.zone).utcoffset() or ZERO
+        return (datetime.fromisoformat(utc[:16]) + offset).isoformat(" ", "minutes")
 
     def action(self, code: str | None) -> str:
         if not code:
@@ -133,14 +154,13 @@ def _choice_labels(question: Question) -> dict[Any, str]:
     return {choice.code: gettext(choice.label) for choice in question.choices}
 
 
-def _several(labels: dict[Any, str], value: Any) -> str:
-    """An answer that is not one choice's code: a multi-select's labels joined by "; ", a
-    pain score, or nothing when the question was not asked."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return "; ".join([labels.get(code, str(code)) for code in value])
-    return labels.get(value, str(value))
+# The answers in catalogue order, None for a question not asked, picked in one call; the
+# multi-select questions' places among them.
+_pick_answers = itemgetter(*CLINICAL_QUESTIONS)
+_NOT_ASKED = dict.fromkeys(CLINICAL_QUESTIONS)
+_MULTI_SELECT = [i for i, q in enumerate(CLINICAL_QUESTIONS.values()) if q.kind is Kind.MULTI]
+# The cells a person typed: assigned to, last action by, name, email, phone, comments.
+_TYPED = (7, 10, 13, 14, 15, 17)
 
 
 def _cells(row: Any, words: _Words) -> list[Any]:
@@ -171,13 +191,23 @@ def _cells(row: Any, words: _Words) -> list[Any]:
     ]
     # One choice (most answers) is one lookup, written inline: a call per answer, 32 a row,
     # was the export's largest cost (docs/performance.md).
-    cells += [
-        labels.get(value, value)
-        if type(value := given.get(qid)) is str
-        else _several(labels, value)
-        for qid, labels in words.answers
-    ]
-    return neutralised(cells)
+    # Each answer in words by one lookup, made in C by map(): a multi-select's codes joined
+    # first (words, which the lookup then leaves as they are); not asked: None, an empty cell.
+    # A call per answer, 32 a row, was the export's largest cost (docs/performance.md).
+    values = list(_pick_answers({**_NOT_ASKED, **given}))
+    for i in _MULTI_SELECT:
+        if isinstance(chosen := values[i], list):
+            labels = words.labels[i]
+            values[i] = "; ".join([labels.get(code, str(code)) for code in chosen])
+    answered = list(map(dict.get, words.labels, values, values))
+    # What a person typed (the patient's details, staff names) may start a formula; the
+    # labels are ours and never do (tests/staff/test_readable_export.py); a stored answer
+    # that is not one of its question's codes is shown as it is, so neutralised when its JSON
+    # could hold one, as the coded export does.
+    for i in _TYPED:
+        if cells[i]:
+            cells[i] = neutralise(cells[i])
+    return cells + (neutralised(answered) if json_may_hold_a_formula(answers or "") else answered)
 
 
 def readable_lines(
@@ -190,7 +220,8 @@ def readable_lines(
     words = _Words(
         {row.id: row.name for row in session.execute(select(StaffUser.id, StaffUser.name))}
     )
-    query = filters.apply(select(*_SELECTED), me).order_by(
+    dialect = session.get_bind().dialect.name
+    query = filters.apply(select(*_selected(dialect)), me).order_by(
         Submission.created_at.desc(), Submission.id.desc()
     )
     buffer = io.StringIO()
