@@ -92,3 +92,34 @@ def test_the_queue_offers_both_exports(app: Flask, desk: FlaskClient) -> None:
     page = desk.get("/staff/all?outcome=clinician_review").text
     assert 'href="/staff/export/readable?outcome=clinician_review"' in page
     assert 'href="/staff/export?outcome=clinician_review"' in page
+
+
+@pytest.mark.parametrize("lang", ["en", "fr_CA"])
+def test_no_word_of_ours_starts_a_formula(app: Flask, lang: str) -> None:
+    """The export neutralises only what a person typed: every label it writes, in both
+    languages, must never begin a spreadsheet formula."""
+    from flask_babel import force_locale
+
+    from app.csvsafe import FORMULA_STARTS
+    from app.staff.readable_export import HEADINGS, _Words
+
+    with app.test_request_context(), force_locale(lang):
+        words = _Words({})
+        ours = [
+            *map(str, HEADINGS),
+            words.yes,
+            words.no,
+            *words.languages.values(),
+            *words.outcomes.values(),
+            *words.statuses.values(),
+            *words.clearance.values(),
+            *words.channels.values(),
+            *words.reasons.values(),
+            *(label for labels in words.labels for label in labels.values()),
+            *(
+                words.action(code)
+                for code in ("note", "assign", "status:new", "attempt:phone/no_answer")
+            ),
+        ]
+    assert len(ours) > 150
+    assert [word for word in ours if word[:1] in FORMULA_STARTS] == []
