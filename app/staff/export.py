@@ -28,7 +28,18 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, String, Text, case, cast, func, literal, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Text,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    type_coerce,
+)
 
 from app import audit
 from app.csvsafe import (
@@ -166,11 +177,25 @@ def csv_lines(
     yield BOM
     writer.writerow(COLUMNS)
     yield drain(buffer)
+    yield from stream_rows(session, query, row_cells, writer, buffer, sent)
+
+
+def stream_rows(
+    session: AnySession,
+    query: Select[Any],
+    cells: Callable[[Any], list[Any]],
+    writer: Any,
+    buffer: io.StringIO,
+    sent: Sent | None,
+) -> Iterator[str]:
+    """The rows of ``query`` (first column: the reference) as ``cells`` make them, written by
+    ``writer`` into ``buffer`` and handed out ``BATCH_ROWS`` a chunk; ``sent``, if given,
+    follows what each chunk handed out. Both exports write their rows so."""
     # Core execution on the session's connection: plain rows, without the ORM's row loading.
     result = session.connection().execute(query.execution_options(yield_per=FETCH_ROWS))
     try:
         for batch in result.partitions(BATCH_ROWS):
-            writer.writerows(map(row_cells, batch))
+            writer.writerows(map(cells, batch))
             if sent is not None:
                 sent.rows += len(batch)
                 sent.newest = sent.newest or batch[0][0]

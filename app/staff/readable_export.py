@@ -14,6 +14,7 @@ import csv
 import io
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta, tzinfo
+from functools import partial
 from operator import itemgetter
 from typing import Any
 
@@ -29,7 +30,7 @@ from app.screening.catalogue import Kind, Question
 from app.screening.codes import Outcome
 from app.screening.questions import CLINICAL_QUESTIONS
 from app.screening.rule_texts import RULE_TEXTS
-from app.staff.export import FETCH_ROWS, Sent, iso_utc
+from app.staff.export import Sent, iso_utc, stream_rows
 from app.staff.forms import OUTCOME_LABELS, STATUS_LABELS
 from app.staff.queries import QueueFilter
 from app.staff.rows import last_action_words
@@ -229,14 +230,4 @@ def readable_lines(
     question_headings = [gettext(q.label) for q in CLINICAL_QUESTIONS.values()]
     writer.writerow(neutralised([str(h) for h in HEADINGS] + question_headings))
     yield BOM + drain(buffer)
-    result = session.connection().execute(query.execution_options(yield_per=FETCH_ROWS))
-    try:
-        for batch in result.partitions():
-            writer.writerows(_cells(row, words) for row in batch)
-            if sent is not None:
-                sent.rows += len(batch)
-                sent.newest = sent.newest or batch[0][0]
-                sent.oldest = batch[-1][0]
-            yield drain(buffer)
-    finally:
-        result.close()  # also when the client goes away mid-download
+    yield from stream_rows(session, query, partial(_cells, words=words), writer, buffer, sent)
