@@ -41,7 +41,8 @@ STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "chart.css"
 def chart_pdf(submission: Submission, printed_by: str) -> bytes:
     """The one-page PDF of ``submission``'s chart copy, with its reference, a confidentiality
     line and the page number in the foot of the page."""
-    footer = f"{submission.reference} · {gettext('Confidential health information')}"
+    confidential = gettext("Confidential health information")
+    footer = f"{submission.reference} · {confidential}"
     page = f'@page {{ @bottom-center {{ content: "{_css_string(footer)}" " · " counter(page) '
     page += '" / " counter(pages); font: 7.5pt "DejaVu Sans", sans-serif; color: #444; } }'
     stylesheets = [CSS(filename=str(STYLESHEET)), CSS(string=page)]

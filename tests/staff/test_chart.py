@@ -102,6 +102,10 @@ def test_the_pdf_is_one_page_even_for_the_heaviest_record(
     for shown in ("Test Physio Clinic", made.reference, "Sam Staff", "Marie-Ève"):
         assert shown in text
     assert ("Confidential" if lang == "en" else "Confidentiel") in text
+    # The foot of the page: the reference, a confidentiality line, the page number.
+    footer = "Confidential health information" if lang == "en" else "Renseignements de santé"
+    assert f"{made.reference} · {footer}" in text
+    assert "1 / 1" in text
     assert [(e.action, e.submission_id) for e in events(app, "submission.pdf")] == [
         ("submission.pdf", made.id)
     ]
