@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from flask import current_app
-from sqlalchemy import ScalarSelect, Select, func, select
+from sqlalchemy import ScalarSelect, Select, false, func, select
 
 from app.admin.actions import known_filter_actions
 from app.auth import sessions
@@ -62,19 +62,22 @@ class AuditFilter:
     date_from: date | None = None
     date_to: date | None = None
     reference: str | None = None  # one submission's records (``IMS-7KQ4-M2XD``)
+    not_a_reference: bool = False  # something else was typed there: no records, not all
 
     @classmethod
     def from_args(cls, args: Any, staff_ids: set[int] | dict[int, str]) -> AuditFilter:
         """Read the filter from query arguments, ignoring values that are not offered."""
         action = args.get("action")
         who = args.get("who")
+        typed = args.get("reference") or ""
         allowed_who = {Actor.PATIENT, Actor.SYSTEM, *(str(i) for i in staff_ids)}
         return cls(
             action=action if action in known_filter_actions() else None,
             who=who if who in allowed_who else None,
             date_from=parse_day(args.get("from")),
             date_to=parse_day(args.get("to")),
-            reference=canonical_reference(args.get("reference") or ""),
+            reference=canonical_reference(typed),
+            not_a_reference=bool(typed.strip()) and canonical_reference(typed) is None,
         )
 
     def as_args(self) -> dict[str, str]:
@@ -104,6 +107,8 @@ class AuditFilter:
             query = query.where(AuditEvent.at < day_end(self.date_to))
         if self.reference:  # none when no submission has it (or it was purged)
             query = query.where(AuditEvent.submission_id == submission_id_of(self.reference))
+        if self.not_a_reference:
+            query = query.where(false())
         return query
 
 

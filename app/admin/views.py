@@ -252,7 +252,10 @@ def _audit_filter() -> tuple[AuditFilter, AuditFilterForm, dict[int, str]]:
     form = AuditFilterForm(request.args)
     form.set_people(list(names.items()))
     filters = AuditFilter.from_args(request.args, names)
-    form.reference.data = filters.reference  # as read: IMS-7KQ4-M2XD, or empty if not one
+    if filters.reference:
+        form.reference.data = filters.reference  # as read: IMS-7KQ4-M2XD
+    elif filters.not_a_reference:  # shown as typed, with what a reference looks like
+        form.reference.errors = [_("Enter a reference such as IMS-7KQ4-M2XD.")]
     return filters, form, names
 
 

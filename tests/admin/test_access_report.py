@@ -58,9 +58,14 @@ def test_the_log_filters_by_reference_however_it_is_typed(
     assert second.reference not in page.split("<tbody>")[1]
     assert f'value="{first.reference}"' in page  # the filter, shown as read
     assert f'href="/admin/audit/submissions/{first.reference}"' in page
-    # A reference nobody holds shows nothing rather than everything.
+    # A reference nobody holds, or what is not one, shows nothing rather than everything.
     nothing = admin_client.get("/admin/audit?reference=IMS-ZZZZ-ZZZZ").text
     assert "No records match these filters." in nothing
+    typo = admin_client.get("/admin/audit?reference=IMS-7KQ4").text
+    assert "No records match these filters." in typo
+    assert "Enter a reference such as IMS-7KQ4-M2XD." in typo
+    assert 'value="IMS-7KQ4"' in typo  # as typed
+    assert events(app, "audit.view")[-1].detail == {"filters": {}}  # what was typed: not kept
 
 
 def test_the_log_shows_references_and_says_when_one_is_gone(
