@@ -40,10 +40,6 @@ def _minutes(value: str) -> timedelta:
     return timedelta(minutes=_whole(value, 1))
 
 
-def _hops(value: str) -> int:
-    return _whole(value, 0)
-
-
 def _rate_limits(value: str) -> str:
     """Limits such as ``30 per minute;300 per hour``, each above zero. A limit the rate limiter
     could not read would be skipped without a word, leaving the forms it guards unlimited."""
@@ -148,7 +144,7 @@ ENVIRONMENT: dict[str, Callable[[str], Any]] = {
     "RATELIMIT_ENABLED": _bool,
     "LOGIN_RATE_LIMIT": _rate_limits,
     "LOG_FORMAT": _log_format,
-    "PROXY_FIX_HOPS": _hops,
+    "PROXY_FIX_HOPS": lambda value: _whole(value, 0),
     "LOG_LEVEL": _log_level,
     "RETENTION_DAYS": _retention_days,
     "RESPONSE_TARGET_DAYS": lambda value: _whole(value, 1),

@@ -42,11 +42,7 @@ from app.staff import service
 from app.staff.chart import chart_html, chart_pdf, pdf_filename
 from app.staff.export import csv_lines, export_filename, recorded_csv_lines
 from app.staff.forms import (
-    CHANNEL_LABELS,
-    OUTCOME_LABELS,
-    RESULT_LABELS,
     SEARCH_NOTHING,
-    STATUS_LABELS,
     AssignForm,
     AttemptForm,
     ClearanceForm,
@@ -58,45 +54,19 @@ from app.staff.forms import (
 )
 from app.staff.presenters import LAST_QUEUE_PAGE, submission_page_context
 from app.staff.queries import (
-    COUNT_CAP,
-    NEW_COUNT_MAX,
     QueueFilter,
     View,
-    new_since,
     view_counts,
     view_page,
 )
 from app.staff.readable_export import readable_filename, readable_lines
 from app.staff.rows import queue_rows
 from app.staff.search import Found, find_patients, understood
+from app.staff.templating import register_templating
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 guard_blueprint(bp)
-
-
-@bp.app_template_global()
-def new_since_seen(staff: StaffUser) -> int:
-    """For the staff navigation: the submissions that arrived since ``staff`` last opened the
-    queue (or since their account was made), up to NEW_COUNT_MAX + 1."""
-    return new_since(db.session, staff.queue_seen_at or staff.created_at)
-
-
-@bp.app_template_global()
-def new_count_max() -> int:
-    return NEW_COUNT_MAX
-
-
-@bp.context_processor
-def _labels() -> dict[str, Any]:
-    """Outcome and status codes in words, for every staff template (defined once, in forms)."""
-    return {  # each word translated once a render, not once a row
-        "outcome_labels": {code: str(label) for code, label in OUTCOME_LABELS.items()},
-        "status_labels": {code: str(label) for code, label in STATUS_LABELS.items()},
-        "channel_labels": CHANNEL_LABELS,
-        "result_labels": RESULT_LABELS,
-        "View": View,
-        "COUNT_CAP": COUNT_CAP,
-    }
+register_templating(bp)
 
 
 def _submission_or_404(reference: str, *, to_change: bool = False) -> Submission:

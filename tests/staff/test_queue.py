@@ -338,10 +338,10 @@ def test_counts_are_capped_and_pages_use_no_offset(app: Flask, desk: FlaskClient
 
 def test_a_count_at_the_cap_says_or_more(app: Flask, desk: FlaskClient, monkeypatch) -> None:
     import app.staff.queries as queries
-    import app.staff.views as views
+    import app.staff.templating as templating
 
     monkeypatch.setattr(queries, "COUNT_CAP", 2)
-    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    monkeypatch.setattr(templating, "COUNT_CAP", 2)
     for i in range(3):
         make_submission(app, minutes_ago=i)
     assert 'To do <span class="count">(2 or more)</span>' in desk.get("/staff/").text
