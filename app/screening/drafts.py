@@ -64,9 +64,8 @@ _READ = select(
     _COLUMNS.consent_locale,
     _COLUMNS.version,
 ).where(*_LIVE)
-# The one value a page shows (``read_value_of``).
+# The one value a choice step's page shows (``read_value_of``).
 ANSWERS = select(_COLUMNS.answers).where(*_LIVE)
-RECEIPT = select(_COLUMNS.receipt_requested).where(*_LIVE)
 _SEEN = (_COLUMNS.id == bindparam("draft_id"), _COLUMNS.version == bindparam("seen"))
 # Every column a step writes; the contact step's consent, or what the draft held before.
 _WRITTEN = ("answers", "expires_at", "consented_at", "consent_locale", "receipt_requested")
@@ -102,7 +101,7 @@ def read(token_hash: str) -> DraftState | None:
 
 
 def read_value_of(statement: Select[Any], token_hash: str) -> Any:
-    """One value (``ANSWERS``, ``RECEIPT``) of the unexpired draft of ``token_hash``, for a page
+    """One value (``ANSWERS``) of the unexpired draft of ``token_hash``, for a page
     that only shows it; None without a draft."""
     return read_value(statement, {"token_hash": token_hash, "now": utcnow()})
 

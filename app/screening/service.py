@@ -82,14 +82,6 @@ def draft_answers() -> dict[str, Any] | None:
     return drafts.read_value_of(drafts.ANSWERS, token_hash(token))
 
 
-def receipt_requested() -> bool:
-    """Whether this browser's draft asks for a receipt by e-mail (the contact step shows it)."""
-    token = session.get(DRAFT_KEY)
-    if not token:
-        return False
-    return bool(drafts.read_value_of(drafts.RECEIPT, token_hash(token)))
-
-
 def first_incomplete(answers: dict[str, Any]) -> str | None:
     """The id of the first step not yet answered, or None when every step is."""
     for step in STEPS:

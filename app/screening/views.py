@@ -25,6 +25,7 @@ from app.extensions import csrf, db
 from app.ratelimit import limited
 from app.screening import service
 from app.screening.codes import StepId
+from app.screening.drafts import DraftState
 from app.screening.forms import FORMS, RECEIPT_FIELD, StepForm, answers_from, form_data
 from app.screening.pages import register_page_cache, step_page
 from app.screening.presenters import (
@@ -83,16 +84,21 @@ def _ahead(step_id: str, answers: dict[str, Any]) -> str | None:
 @bp.get(STEP_RULE)
 def step(step_id: str) -> ResponseReturnValue:
     """One step of the questionnaire, with the answers given so far."""
-    answers = service.draft_answers() or {}
+    shown = STEPS_BY_ID[step_id]
+    receipt = False
+    if shown.id is StepId.CONTACT:  # it shows the receipt choice too: the whole draft, one read
+        draft = service.load_draft()
+        answers, receipt = (draft.answers, draft.receipt_requested) if draft else ({}, False)
+    else:
+        answers = service.draft_answers() or {}
     if reachable := _ahead(step_id, answers):
         return redirect(url_for(".step", step_id=reachable))
     service.ensure_draft_token()
-    shown = STEPS_BY_ID[step_id]
 
     def render(csrf_token: Callable[[], str]) -> str:  # only when the page is not kept
         data = form_data(shown, answers)
         if shown.id is StepId.CONTACT:
-            data[RECEIPT_FIELD] = service.receipt_requested()
+            data[RECEIPT_FIELD] = receipt
         return _render_step(FORMS[step_id](data=data), csrf_token)
 
     return step_page(shown, answers, render)
@@ -151,19 +157,19 @@ def _render_step(form: StepForm, csrf_token: Callable[[], str] = generate_csrf) 
 def check() -> ResponseReturnValue:
     """Every answer, with a Change link on each, whether a receipt was asked for, and the
     button that sends them."""
-    answers = service.draft_answers()
-    if answers is None or service.first_incomplete(answers) is not None:
+    draft = service.load_draft()  # the answers and the receipt choice, in one read
+    if draft is None or service.first_incomplete(draft.answers) is not None:
         return redirect(url_for(".begin"))
-    return _render_check(FlaskForm(), answers)
+    return _render_check(FlaskForm(), draft)
 
 
-def _render_check(form: FlaskForm, answers: dict[str, Any]) -> str:
+def _render_check(form: FlaskForm, draft: DraftState) -> str:
     return render_template(
         "screening/check.html",
         form=form,
-        sections=answer_rows(answers),
+        sections=answer_rows(draft.answers),
         steps=STEPS,
-        receipt=service.receipt_requested(),
+        receipt=draft.receipt_requested,
     )
 
 
@@ -179,7 +185,7 @@ def submit() -> ResponseReturnValue:
     if draft is None or service.first_incomplete(draft.answers) is not None:
         return redirect(url_for(".begin"))
     if not valid:
-        return _render_check(form, draft.answers), 422
+        return _render_check(form, draft), 422
     if service.submit(draft) is None:  # changed or sent meanwhile in another tab
         return redirect(url_for(".begin"))
     return redirect(url_for(".result"))

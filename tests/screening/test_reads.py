@@ -97,6 +97,21 @@ def test_questionnaire_pages_and_health_check_only_read(
         _expect_single_reads(statements)
 
 
+def test_questionnaire_pages_read_the_draft_once(
+    client: FlaskClient, statements: list[Statement]
+) -> None:
+    """The contact step and the check page show the receipt choice beside the answers: one
+    read gives both."""
+    answer_all(client)
+    for path in PAGES[1:]:
+        statements.clear()
+        assert client.get(path).status_code in (200, 302), path
+        drafts_read = [
+            s for s in statements if s.verb.startswith("SELECT") and "FROM draft" in s.sql
+        ]
+        assert len(drafts_read) == 1, (path, drafts_read)
+
+
 def test_result_page_only_reads(client: FlaskClient, statements: list[Statement]) -> None:
     answer_all(client)
     send(client)
