@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timedelta, tzinfo
 from functools import partial
-from operator import itemgetter
+from operator import getitem
 from typing import Any
 
 import orjson
 from flask_babel import get_timezone, gettext, lazy_gettext
 from sqlalchemy import ColumnElement, Text, case, cast, select
 
-from app.csvsafe import BOM, dated_filename, drain, json_may_hold_a_formula, neutralise, neutralised
+from app.csvsafe import BOM, FORMULA_STARTS, dated_filename, drain, neutralise, neutralised
 from app.database import AnySession, begin_read_only
 from app.models import Clearance, StaffUser, Submission
 from app.screening.answers import SCALE_MAX
@@ -45,6 +45,7 @@ _LATEST_CLEARANCE = (
     .scalar_subquery()
 )
 ZERO = timedelta(0)
+_HOUR = timedelta(hours=1)
 # The times, as UTC text the database writes (``iso_utc``), put in the clinic's zone here.
 _TIMES = (_TABLE.created_at, _TABLE.last_action_at, _TABLE.follow_up_due)
 
@@ -111,7 +112,9 @@ class _Words:
     def __init__(self, names: Mapping[int, str]) -> None:
         self.names = names
         self.zone: tzinfo = get_timezone()
-        self.offsets: dict[str, timedelta] = {}  # UTC hour -> the zone's offset then
+        # A UTC hour -> that hour in the clinic's time, or the zone's offset then when it is
+        # not whole hours (Newfoundland's is not).
+        self.hours: dict[str, str | timedelta] = {}
         self.yes, self.no = gettext("Yes"), gettext("No")
         self.languages = {"en": gettext("English"), "fr_CA": gettext("French")}
         self.outcomes = {code: str(label) for code, label in OUTCOME_LABELS.items()}
@@ -123,21 +126,34 @@ class _Words:
         }
         self.channels = {"phone": gettext("Phone"), "email": gettext("Email")}
         self.reasons = {rule_id: gettext(texts.staff) for rule_id, texts in RULE_TEXTS.items()}
+        self.reason_cells = ReasonCells(self.reasons)
         self.actions: dict[str, str] = {}
         # Each question's answers in words, in catalogue order.
         self.labels = [_choice_labels(q) for q in CLINICAL_QUESTIONS.values()]
+        self.answer_cells = [AnswerCells(labels) for labels in self.labels]
 
     def moment(self, utc: str | None) -> str:
         """``utc`` (``2026-01-15T14:30:00+00:00``) as the clinic's local time, to the minute
-        (``2026-01-15 09:30``): the zone's offset looked up once an hour of UTC."""
+        (``2026-01-15 09:30``): the local hour looked up once an hour of UTC, the minutes
+        kept as they are (three times a row, a million rows)."""
         if not utc:
             return ""
         hour = utc[:13]
-        offset = self.offsets.get(hour)
-        if offset is None:
-            instant = datetime.fromisoformat(f"{hour}:00:00+00:00")
-            offset = self.offsets[hour] = instant.astimezone(self.zone).utcoffset() or ZERO
-        return (datetime.fromisoformat(utc[:16]) + offset).isoformat(" ", "minutes")
+        local = self.hours.get(hour)
+        if local is None:
+            local = self.hours[hour] = self._local_hour(hour)
+        if isinstance(local, str):
+            return local + utc[13:16]
+        return (datetime.fromisoformat(utc[:16]) + local).isoformat(" ", "minutes")
+
+    def _local_hour(self, hour: str) -> str | timedelta:
+        """The UTC ``hour`` (``2026-01-15T14``) in the clinic's time (``2026-01-15 09``), or
+        the zone's offset then, when it is not whole hours."""
+        instant = datetime.fromisoformat(f"{hour}:00:00+00:00")
+        offset = instant.astimezone(self.zone).utcoffset() or ZERO
+        if offset % _HOUR:
+            return offset
+        return (instant + offset).strftime("%Y-%m-%d %H")
 
     def action(self, code: str | None) -> str:
         if not code:
@@ -155,20 +171,61 @@ def _choice_labels(question: Question) -> dict[Any, str]:
     return {choice.code: gettext(choice.label) for choice in question.choices}
 
 
-# The answers in catalogue order, None for a question not asked, picked in one call; the
-# multi-select questions' places among them.
-_pick_answers = itemgetter(*CLINICAL_QUESTIONS)
-_NOT_ASKED = dict.fromkeys(CLINICAL_QUESTIONS)
+def csv_cell(text: str) -> str:
+    """``text`` as one finished CSV cell, quoted as the csv module quotes it."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow([text])
+    return buffer.getvalue()
+
+
+class AnswerCells(dict[Any, str]):
+    """One question's answers as finished CSV cells, looked up by the stored answer: each
+    choice's label made into a cell once an export, not once a row (fifty cells a row, a
+    million rows, were the export's largest cost; docs/performance.md). Not asked (None): an
+    empty cell. An answer no choice has, a multi-select's codes (a tuple) or a value the
+    questionnaire no longer offers, is made the first time it is met, neutralised, and kept."""
+
+    def __init__(self, labels: Mapping[Any, str]) -> None:
+        super().__init__({code: csv_cell(label) for code, label in labels.items()})
+        self[None] = ""
+        self.labels = labels
+
+    def __missing__(self, answer: Any) -> str:
+        if isinstance(answer, tuple):
+            text = "; ".join([self.labels.get(code, str(code)) for code in answer])
+        else:
+            text = str(answer)
+        cell = self[answer] = csv_cell(neutralise(text))
+        return cell
+
+
+class ReasonCells(dict[str | None, str]):
+    """Why a submission had its outcome, as one finished CSV cell, looked up by its reasons'
+    stored JSON: each rule's words joined, made the first time a set of reasons is met and
+    kept (submissions share far fewer sets than they are; the cell is the row's longest)."""
+
+    def __init__(self, words: Mapping[str, str]) -> None:
+        super().__init__({None: ""})
+        self.words = words
+
+    def __missing__(self, stored: str) -> str:
+        text = "; ".join([self.words.get(rule, rule) for rule in orjson.loads(stored)])
+        cell = self[stored] = csv_cell(neutralise(text))  # an unknown rule: its id, as it is
+        return cell
+
+
+# The multi-select questions' places among the answers, in catalogue order.
 _MULTI_SELECT = [i for i, q in enumerate(CLINICAL_QUESTIONS.values()) if q.kind is Kind.MULTI]
 # The cells a person typed: assigned to, last action by, name, email, phone, comments.
 _TYPED = (7, 10, 13, 14, 15, 17)
 
 
-def _cells(row: Any, words: _Words) -> list[Any]:
+def _cells(row: Any, words: _Words) -> tuple[list[Any], str]:
+    """A row as its first cells, for the csv writer, and the rest (why this outcome, then the
+    answers) as finished CSV text."""
     (reference, created_at, locale, outcome, stop, status, cleared, assignee_id, attempts) = row[:9]
     (last_action, last_by, last_at, follow_up, name, email, phone, prefers, comments) = row[9:18]
     reasons, answers = row[18], row[19]
-    given = orjson.loads(answers) if answers else {}
     cells = [
         reference,
         words.moment(created_at),
@@ -188,27 +245,35 @@ def _cells(row: Any, words: _Words) -> list[Any]:
         phone or "",
         words.channels.get(prefers, "") if prefers else "",
         comments or "",
-        "; ".join(words.reasons.get(r, r) for r in orjson.loads(reasons)) if reasons else "",
     ]
-    # One choice (most answers) is one lookup, written inline: a call per answer, 32 a row,
-    # was the export's largest cost (docs/performance.md).
-    # Each answer in words by one lookup, made in C by map(): a multi-select's codes joined
-    # first (words, which the lookup then leaves as they are); not asked: None, an empty cell.
-    # A call per answer, 32 a row, was the export's largest cost (docs/performance.md).
-    values = list(_pick_answers({**_NOT_ASKED, **given}))
-    for i in _MULTI_SELECT:
-        if isinstance(chosen := values[i], list):
-            labels = words.labels[i]
-            values[i] = "; ".join([labels.get(code, str(code)) for code in chosen])
-    answered = list(map(dict.get, words.labels, values, values))
     # What a person typed (the patient's details, staff names) may start a formula; the
-    # labels are ours and never do (tests/staff/test_readable_export.py); a stored answer
-    # that is not one of its question's codes is shown as it is, so neutralised when its JSON
-    # could hold one, as the coded export does.
+    # labels are ours and never do (tests/staff/test_readable_export.py).
     for i in _TYPED:
-        if cells[i]:
+        if cells[i][:1] in FORMULA_STARTS:  # hardly ever: checked here, not in a call a cell
             cells[i] = neutralise(cells[i])
-    return cells + (neutralised(answered) if json_may_hold_a_formula(answers or "") else answered)
+    # Each answer's cell by one lookup (AnswerCells), all of them in one call made in C.
+    values = list(map((orjson.loads(answers) if answers else {}).get, CLINICAL_QUESTIONS))
+    for i in _MULTI_SELECT:
+        if isinstance(values[i], list):
+            values[i] = tuple(values[i])
+    answered = map(getitem, words.answer_cells, values)
+    return cells, ",".join([words.reason_cells[reasons], *answered])
+
+
+class _RowWriter:
+    """Writes ``_cells``' rows into ``buffer``: the first cells by the csv writer, ending in the
+    comma before the rest, then the rest's finished text and the line's end. With a comma
+    for line end the writer would no longer quote a cell for its line breaks (a comment typed
+    over several lines), so it quotes every text cell (``QUOTE_NONNUMERIC``)."""
+
+    def __init__(self, buffer: io.StringIO) -> None:
+        self.first = csv.writer(buffer, lineterminator=",", quoting=csv.QUOTE_NONNUMERIC)
+        self.write = buffer.write
+
+    def writerows(self, rows: Iterable[tuple[list[Any], str]]) -> None:
+        for first, answers in rows:
+            self.first.writerow(first)
+            self.write(answers + "\r\n")
 
 
 def readable_lines(
@@ -230,4 +295,5 @@ def readable_lines(
     question_headings = [gettext(q.label) for q in CLINICAL_QUESTIONS.values()]
     writer.writerow(neutralised([str(h) for h in HEADINGS] + question_headings))
     yield BOM + drain(buffer)
-    yield from stream_rows(session, query, partial(_cells, words=words), writer, buffer, sent)
+    rows = _RowWriter(buffer)
+    yield from stream_rows(session, query, partial(_cells, words=words), rows, buffer, sent)

@@ -123,3 +123,56 @@ def test_no_word_of_ours_starts_a_formula(app: Flask, lang: str) -> None:
         ]
     assert len(ours) > 150
     assert [word for word in ours if word[:1] in FORMULA_STARTS] == []
+
+
+@pytest.mark.parametrize(
+    ("zone", "utc", "local"),
+    [
+        ("America/Toronto", "2026-01-15T14:30:00+00:00", "2026-01-15 09:30"),  # EST
+        ("America/Toronto", "2026-03-08T06:59:00+00:00", "2026-03-08 01:59"),  # before the
+        ("America/Toronto", "2026-03-08T07:01:00+00:00", "2026-03-08 03:01"),  # clocks go on
+        ("America/Toronto", "2026-11-01T05:30:00+00:00", "2026-11-01 01:30"),  # EDT, then
+        ("America/Toronto", "2026-11-01T06:30:00+00:00", "2026-11-01 01:30"),  # EST again
+        ("America/Toronto", "2026-01-01T03:15:00+00:00", "2025-12-31 22:15"),  # the day before
+        ("America/St_Johns", "2026-01-15T14:30:00+00:00", "2026-01-15 11:00"),  # UTC-3:30
+        ("America/St_Johns", "2026-01-15T14:45:00+00:00", "2026-01-15 11:15"),
+    ],
+)
+def test_times_read_in_the_clinics_zone(app: Flask, zone: str, utc: str, local: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from app.staff.readable_export import _Words
+
+    with app.test_request_context():
+        words = _Words({})
+        words.zone = ZoneInfo(zone)
+        assert words.moment(utc) == local
+        assert words.moment(utc) == local  # the second time, from what the first kept
+        assert words.moment(None) == words.moment("") == ""
+
+
+def test_answers_no_choice_has_are_shown_as_stored_and_neutralised(
+    app: Flask, desk: FlaskClient
+) -> None:
+    """A multi-select's choices joined; a stored value the questionnaire does not offer (an
+    older version's, or damaged) as it is, never as a formula, quoted as CSV quotes it."""
+    make_submission(
+        app,
+        answers={
+            **ANSWERS,
+            "pain_areas": ["elbow_forearm", "lower_back", "old_code"],
+            "diabetes": "=1+1",
+            "epilepsy": 'said "no", twice',
+            "age_band": 42,
+        },
+        reasons=["PR_DIABETES", "NOT_A_RULE"],
+        comments="first line\r\nsecond, line",
+    )
+    [row] = download(desk)
+    assert row["Where do you have pain?"] == "Elbow or forearm; Lower back; old_code"
+    assert row["Do you have diabetes?"] == "'=1+1"
+    assert row["Do you have epilepsy or seizures?"] == 'said "no", twice'
+    assert row["How old are you?"] == "42"
+    assert row["Comments"] == "first line\r\nsecond, line"
+    assert row["Why this outcome"].endswith("; NOT_A_RULE")
+    assert None not in row  # every row has exactly the headings' columns
