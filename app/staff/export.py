@@ -189,8 +189,9 @@ def stream_rows(
     sent: Sent | None,
 ) -> Iterator[str]:
     """The rows of ``query`` (first column: the reference) as ``cells`` make them, written by
-    ``writer`` (a csv writer, or what takes ``cells``' rows as one does) into ``buffer`` and handed out ``BATCH_ROWS`` a chunk; ``sent``, if given,
-    follows what each chunk handed out. Both exports write their rows so."""
+    ``writer`` (a csv writer, or what takes ``cells``' rows as one does) into ``buffer`` and
+    handed out ``BATCH_ROWS`` a chunk; ``sent``, if given, follows what each chunk handed out.
+    Both exports write their rows so."""
     # Core execution on the session's connection: plain rows, without the ORM's row loading.
     result = session.connection().execute(query.execution_options(yield_per=FETCH_ROWS))
     try:
