@@ -17,6 +17,7 @@ from app.extensions import db
 from app.maintenance import backup_command, purge_command
 from app.models import StaffUser
 from app.notify.cli import notify_cli
+from app.statistics.recount import recount
 
 staff_cli = AppGroup("staff", help="Manage staff accounts.")
 
@@ -90,6 +91,19 @@ def seal_secrets() -> None:
     )
 
 
+statistics_cli = AppGroup("statistics", help="The statistics page's counts.")
+
+
+@statistics_cli.command("recount")
+def recount_statistics() -> None:
+    """Count the stored submissions again for the statistics: once after upgrading to the
+    version that keeps the counts, and after the clinic's time zone changes."""
+    done = recount()
+    audit.record("statistics.recount", actor_type=Actor.SYSTEM, detail=done)
+    db.session.commit()
+    click.echo(f"Counted {done['submissions']:,} submission(s) again ({done['counts']:,} counts).")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the command groups."""
     app.cli.add_command(staff_cli)
@@ -98,3 +112,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(purge_command)
     app.cli.add_command(notify_cli)
     app.cli.add_command(totp_cli)
+    app.cli.add_command(statistics_cli)

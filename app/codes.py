@@ -113,3 +113,16 @@ class MessageState(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # given up: shown to admins
     DROPPED = "dropped"  # not sent: its recipient was disabled or stopped notifications
+
+
+class Counted(StrEnum):
+    """What the statistics count on each of the clinic's days (``app.statistics.counting``);
+    each with the key it is counted by."""
+
+    OUTCOME = "outcome"  # submissions received, by outcome
+    LANGUAGE = "language"  # submissions received, by the language they were sent in
+    RULE = "rule"  # rules that fired, by rule id
+    FATE = "fate"  # submissions received, by outcome and status now ("suggest_consult:booked")
+    WAIT = "wait"  # first contact attempts, by how long after the submission (wait band)
+    TARGET = "target"  # first contact attempts, within the response target or not ("met")
+    LEFT = "left"  # questionnaires left unsent, by the last step answered

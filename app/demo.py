@@ -71,6 +71,7 @@ from app.screening.questions import (
 )
 from app.screening.rules import evaluate
 from app.search_terms import terms_for
+from app.statistics.recount import recount
 
 CHUNK = 1000  # rows per INSERT
 MAX_COUNT = 1_000_000
@@ -372,6 +373,7 @@ def demo_data_command(count: int, seed: int | None) -> None:
     for start in range(0, count, CHUNK):
         # A chunk at a time: a million rows never sit in memory together.
         _add_chunk(rng, references[start : start + CHUNK], staff, now)
+    recount()  # the statistics' counts, of every submission stored
     audit.record("demo_data.create", actor_type=Actor.SYSTEM, detail={"count": count})
     db.session.commit()
     elapsed = time.perf_counter() - started

@@ -19,6 +19,8 @@ from app import audit
 from app.codes import Actor
 from app.extensions import db
 from app.models import AuditEvent, Draft, Submission
+from app.screening.drafts import DELETE_EXPIRED
+from app.statistics import counting
 
 PURGE_ACTION = "retention.purge"
 # The audit record of a purge lists the ids it deleted, up to this many (a first purge of a
@@ -97,7 +99,9 @@ def purge(days: int, now: datetime, *, source: str, actor: Actor, staff_id: int 
     for table in submission_children():
         counts[table.name] = _delete(delete(table).where(table.c.submission_id.in_(old_ids)))
     counts = {"submission": _delete(delete(SUBMISSION_TABLE).where(old)), **counts}
-    counts["draft"] = _delete(delete(DRAFT_TABLE).where(Draft.expires_at <= now))
+    left = db.session.execute(DELETE_EXPIRED, {"now": now}).all()
+    counting.add(counting.left(left))  # questionnaires left unsent, for the statistics
+    counts["draft"] = len(left)
     audit.record(
         "retention.purge",  # PURGE_ACTION, written out for tests/admin/test_audit_labels.py
         actor_type=actor,

@@ -18,6 +18,7 @@ from app.references import new_reference
 from app.settings.fields import FIELDS, FIELDS_BY_NAME
 from app.settings.service import save
 from app.settings.store import changed, current
+from app.statistics import counting
 
 ANSWERS: dict[str, Any] = {
     "rf_saddle_numbness": "no",
@@ -65,6 +66,7 @@ def make_submission(
         db.session.add(submission)
         db.session.flush()
         add_search_terms(db.session, submission.id, search_terms(submission))
+        counting.add(counting.received(submission))  # the statistics' counts, as the app
         db.session.commit()
         db.session.refresh(submission)
         db.session.expunge(submission)

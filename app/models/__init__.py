@@ -1,7 +1,7 @@
 """Database models: questionnaire drafts and submissions, the terms staff find them by, their
 follow-up (status changes, contact attempts, assignments, notes, clearance decisions), staff
 accounts, sessions and recovery codes, the clinic's settings, the outbox of messages to send,
-and the audit log.
+the statistics' daily counts, and the audit log.
 
 One module per part; every model is imported from here (``from app.models import Submission``).
 """
@@ -12,6 +12,7 @@ from app.models.follow_up import Assignment, Clearance, ContactAttempt, Note, St
 from app.models.outbox import EVENT_KEY_MAX, OutboxMessage
 from app.models.settings import SETTING_NAME_MAX, ClinicSetting, SettingChange
 from app.models.staff import STAFF_NAME_MAX, RecoveryCode, StaffSession, StaffUser
+from app.models.statistics import COUNT_KEY_MAX, DailyCount
 from app.models.submissions import (
     ASSIGNEE_FILTERS,
     SEARCH_TERM_MAX,
@@ -25,6 +26,7 @@ from app.models.submissions import (
 __all__ = [
     "APPEND_ONLY",
     "ASSIGNEE_FILTERS",
+    "COUNT_KEY_MAX",
     "EVENT_KEY_MAX",
     "SEARCH_TERM_MAX",
     "SETTING_NAME_MAX",
@@ -35,6 +37,7 @@ __all__ = [
     "Clearance",
     "ClinicSetting",
     "ContactAttempt",
+    "DailyCount",
     "Draft",
     "Note",
     "OutboxMessage",

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from app.database import read_rows, read_value, utcnow
 from app.extensions import db
 from app.models import Draft
+from app.statistics import counting
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,12 @@ _INSERT = (
     )
     .returning(_COLUMNS.id)
 )
-_DELETE_EXPIRED = delete(_DRAFT).where(_COLUMNS.expires_at <= bindparam("now"))
+# Expired drafts go, and are counted as questionnaires left unsent (app.statistics).
+DELETE_EXPIRED = (
+    delete(_DRAFT)
+    .where(_COLUMNS.expires_at <= bindparam("now"))
+    .returning(_COLUMNS.created_at, _COLUMNS.answers)
+)
 _DELETE_SEEN = delete(_DRAFT).where(*_SEEN)
 
 
@@ -147,7 +153,7 @@ def _start(token_hash: str, now: datetime, values: dict[str, Any]) -> DraftState
     hash is unique."""
     connection = db.session.connection()
     try:
-        connection.execute(_DELETE_EXPIRED, {"now": now})
+        counting.add(counting.left(connection.execute(DELETE_EXPIRED, {"now": now}).all()))
         draft_id: int = connection.execute(
             _INSERT, {"token_hash": token_hash, "now": now, **values}
         ).scalar_one()

@@ -32,6 +32,7 @@ from app.screening.questions import (
     STEPS,
 )
 from app.screening.rules import Decision, evaluate
+from app.statistics import counting
 from app.tokens import new_token, token_hash
 
 DRAFT_KEY = "draft"  # session key: token of the questionnaire in progress
@@ -198,13 +199,14 @@ def _store(
     listeners: list[notify.Listener],
 ) -> bool:
     """In one transaction: ``draft`` deleted, ``submission`` stored with its search ``terms``,
-    the messages to its ``listeners`` and its audit row; False, with nothing written, when the
-    draft changed or went since it was read."""
+    its statistics' counts, the messages to its ``listeners`` and its audit row; False, with
+    nothing written, when the draft changed or went since it was read."""
     if not drafts.delete_seen(draft):  # the first write: on SQLite, the write lock from here
         return False
     db.session.add(submission)
     db.session.flush()
     add_search_terms(db.session, submission.id, terms)
+    counting.add(counting.received(submission))
     notify.new_enquiry(
         submission, submission.created_at, listeners, receipt=draft.receipt_requested
     )

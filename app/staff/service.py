@@ -1,5 +1,5 @@
 """Follow-up on a submission: status changes, contact attempts, assignment, notes and
-clinical clearance, each audited.
+clinical clearance, each audited, and counted for the statistics where they count.
 
 Every function adds its rows and an audit record to the session, and brings the submission's
 follow-up columns up to date (its place in the work list, its next follow-up, its last
@@ -29,6 +29,7 @@ from app.models import (
     Submission,
 )
 from app.screening.codes import Outcome
+from app.statistics import counting
 
 Appended = Note | Clearance | ContactAttempt
 
@@ -73,7 +74,9 @@ def change_status(submission: Submission, staff: StaffUser, status: str) -> bool
         submission_id=submission.id,
         detail={"from": submission.status, "to": status},
     )
-    submission.status = status
+    before, submission.status = submission.status, status
+    if not submission.is_safety_stop:  # a stop is never followed up, nor counted by status
+        counting.add(counting.moved(submission, before))
     _acted(submission, staff, f"status:{status}")
     refresh_work(submission)
     return True
@@ -150,6 +153,8 @@ def record_attempt(
         submission_id=submission.id,
         detail={"attempt_id": attempt.id, "channel": channel, "result": result},
     )
+    if submission.attempts == 0:
+        counting.add(counting.first_contact(submission.created_at, attempt.at))
     if mark_contacted and submission.status == Status.NEW:
         change_status(submission, staff, Status.CONTACTED)
     submission.attempts += 1
