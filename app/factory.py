@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from app.screening.views import bp as screening_bp
     from app.settings.views import bp as settings_bp
     from app.staff.views import bp as staff_bp
+    from app.statistics.views import bp as statistics_bp
 
     app.register_blueprint(screening_bp)
     app.register_blueprint(auth_bp)
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(settings_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(notify_bp)
+    app.register_blueprint(statistics_bp)
 
 
 def register_hardening(app: Flask) -> None:

@@ -1,5 +1,6 @@
-"""The staff workspace at scale: the queue's views, search, the submission page and the CSV
-export against the QUALITY.md targets, at growing numbers of submissions.
+"""The staff workspace at scale: the queue's views, search, the submission page, the CSV
+exports and the statistics page against the QUALITY.md targets, at growing numbers of
+submissions.
 
     .venv/bin/python -m bench.scale --database sqlite --sizes 10000,100000,1000000
     .venv/bin/python -m bench.scale --database postgresql --sizes 10000,100000,1000000
@@ -36,7 +37,7 @@ from sqlalchemy import create_engine
 
 from app.dates import clinic_zone
 from app.extensions import db
-from bench import scale_app, scale_views
+from bench import scale_app, scale_statistics, scale_views
 from bench.seed import seed
 from bench.server import fresh_database
 
@@ -130,6 +131,17 @@ def measure_find(app: Flask, client: FlaskClient, report: Report, size: int, run
     report.add("find + submission page", f"{total:8.1f} ms", total < QUEUE_MS)
 
 
+def measure_statistics(app: Flask, client: FlaskClient, report: Report, runs: int) -> None:
+    """The statistics page for each period, once the day's counts are made."""
+    rows = scale_statistics.make_counts(app)
+    with app.app_context():
+        today = datetime.now(clinic_zone()).date()
+    for name, timing in scale_statistics.measure(client, runs, today):
+        label = f"statistics page, {name} ({rows:,} daily counts in all)"
+        figure = f"{timing.median:8.1f} ms (max {timing.worst:7.1f})"
+        report.add(label, figure, timing.median < scale_statistics.PAGE_MS)
+
+
 EXPORTS = {"CSV export": "/staff/export", "readable CSV export": "/staff/export/readable"}
 
 
@@ -188,6 +200,7 @@ def run(kind: str, sizes: list[int], runs: int, export_runs: int) -> int:
             measure_search(app, client, report, runs, search_plans)
             measure_find(app, client, report, size, runs)
             measure_exports(url, report, size, export_runs)
+            measure_statistics(app, client, report, runs)
             print("\n".join(report.lines), flush=True)
             if plans:
                 print(f"\n== {kind}, {size:,}: plans of the views' queries (middle pages)")

@@ -25,6 +25,7 @@ URL_VALUES = {
     "filename": "site.css",
     "reference": "IMS-2222-2222",
     "staff_id": 1,
+    "figure": "received",
 }
 
 

@@ -95,6 +95,14 @@ ACTION_GROUPS: dict[str, tuple[Any, tuple[tuple[str, Any], ...]]] = {
             ("notify.preferences_change", _l("Notification choice changed")),
         ),
     ),
+    "statistics.": (
+        _l("Statistics"),
+        (
+            ("statistics.view", _l("Statistics viewed")),
+            ("statistics.export", _l("Statistics downloaded")),
+            ("statistics.recount", _l("Statistics counted again")),
+        ),
+    ),
     "demo_data.": (_l("Demo data"), (("demo_data.create", _l("Demo data created")),)),
     "backup.": (_l("Backups"), (("backup.create", _l("Backup made")),)),
     "retention.": (

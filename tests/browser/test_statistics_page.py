@@ -1,0 +1,47 @@
+"""The statistics page in a real browser, at a phone's width and a desk's, in English and
+French: no WCAG 2.x A/AA violation, every chart drawn, no script and no request elsewhere."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page
+
+from tests.browser.conftest import axe_violations, staff_sign_in
+from tests.statistics.data import add_plausible_counts
+
+SHOTS = os.environ.get("IMS_SCREENSHOTS")
+
+
+@pytest.fixture(scope="module")
+def counted(live_app: Flask) -> None:
+    add_plausible_counts(live_app)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_statistics_page(
+    page: Page, live_app: Flask, counted: None, lang: str, width: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    staff_sign_in(page, live_app, "front_desk")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"/staff/statistics?period=quarter&lang={lang}")
+    # Every figure drawn but the safety stops', each week's count of which is fewer than 5.
+    assert page.locator("section.figure").count() == 7
+    assert page.locator("section.figure svg.chart").count() == 6
+    assert page.locator("#stops svg").count() == 0
+    assert page.locator("#stops table td", has_text="5").count() > 0
+    assert page.locator("svg.chart rect").count() > 50
+    assert page.locator("script").count() == 0
+    assert all(url.startswith(page.url.split("/staff")[0]) for url in requests), requests
+    assert axe_violations(page) == []
+    width_of_page = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width_of_page <= width  # nothing runs off the screen (tables scroll in their box)
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{SHOTS}/statistics-{lang}-{width}.png", full_page=True)
