@@ -18,13 +18,13 @@ from app.statistics.figures import Count
 # that its 13-unit text stays readable on a phone.
 WIDTH = 480
 PLOT_HEIGHT = 180
-LEFT = 52  # room for the value axis' labels
+LEFT = 72  # room for the value axis' labels ("1 semaine")
 TOP = 8
 LABEL_HEIGHT = 18  # a bar's label, above it
 BAR_HEIGHT = 18
 BAR_GAP = 10
 MAX_LABELS = 6  # at most this many labels under the columns
-MARGIN = 12  # left and right of the bars
+MARGIN = 24  # left and right of the bars: room for the axis' first and last numbers
 LABEL_CHARS = 60  # a bar's label is cut to this (the table beside the chart has it whole)
 
 
@@ -107,7 +107,7 @@ def columns(
     ]
     top = len(axis) or nice_top(max(heights, default=0))
     scale = PLOT_HEIGHT / top
-    slot = (WIDTH - LEFT) / max(1, len(categories))
+    slot = (WIDTH - LEFT - MARGIN) / max(1, len(categories))  # room for the last label
     width = max(2.0, slot * 0.7)
     base = TOP + PLOT_HEIGHT
     rects = []

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import format_date, format_decimal, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from app.screening.codes import Outcome
@@ -104,7 +104,7 @@ def _weekly(
 
 
 def _count_words(count: Count) -> str:
-    return gettext("fewer than 5") if count.withheld else f"{count.value:,}"
+    return gettext("fewer than 5") if count.withheld else format_decimal(count.value)
 
 
 def received(found: Figures) -> Section:
@@ -247,7 +247,8 @@ def drop_off(found: Figures, in_progress: dict[str, int]) -> Section:
             sent=_count_words(sent),
         )
     labelled = [
-        (str(STEPS_BY_ID[s].title) if s in STEPS_BY_ID else gettext("Sent"), c) for s, c in steps
+        (gettext(STEPS_BY_ID[s].title) if s in STEPS_BY_ID else gettext("Sent"), c)
+        for s, c in steps
     ]
     return _bars(
         "drop-off",

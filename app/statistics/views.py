@@ -6,9 +6,10 @@ import csv
 import io
 from collections.abc import Callable
 
+from babel.numbers import format_decimal, format_percent
 from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 from app import audit
 from app.auth.guard import allow, guard_blueprint
@@ -63,13 +64,13 @@ def page() -> ResponseReturnValue:
 def cell_texts() -> Callable[[Cell], str]:
     """How the page and the CSV write a table cell, in the request's language (the words
     looked up once: a year's tables hold hundreds of withheld cells)."""
-    fewer = gettext("fewer than 5")
+    fewer, locale = gettext("fewer than 5"), get_locale()
 
     def text(cell: Cell) -> str:
         if isinstance(cell, Count):
-            return fewer if cell.withheld else f"{cell.value:,}"
+            return fewer if cell.withheld else format_decimal(cell.value, locale=locale)
         if isinstance(cell, Share):
-            return fewer if cell.withheld else f"{cell.percent}%"
+            return fewer if cell.withheld else format_percent(cell.percent / 100, locale=locale)
         return cell
 
     return text
