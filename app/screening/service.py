@@ -206,7 +206,6 @@ def _store(
     db.session.add(submission)
     db.session.flush()
     add_search_terms(db.session, submission.id, terms)
-    counting.add(counting.received(submission))
     notify.new_enquiry(
         submission, submission.created_at, listeners, receipt=draft.receipt_requested
     )
@@ -215,6 +214,10 @@ def _store(
             actor_type=Actor.PATIENT, action="submission.create", submission_id=submission.id
         )
     )
+    db.session.flush()
+    # Last, so that the day's counts, which every submission adds to, stay locked (on
+    # PostgreSQL) for the commit alone.
+    counting.add(counting.received(submission))
     db.session.commit()
     return True
 

@@ -1,10 +1,10 @@
-"""The statistics' charts as geometry for the SVG templates (templates/statistics/_charts.html):
+"""The statistics' charts as geometry for the SVG templates (templates/statistics/page.html):
 columns for weeks, bars for categories. No JavaScript, no third-party request; each chart is
 drawn beside a table of its data, which is what a screen reader reads (the SVG is an image
 with a title and a one-line summary).
 
-Withheld counts (``figures.Count.withheld``) are not drawn: their place stays empty, and the
-table says "fewer than 5".
+Hidden counts (``figures.Count.hidden``: withheld or masked) are not drawn: their place stays
+empty, and the table says why.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class Chart:
 
     @property
     def empty(self) -> bool:
-        """Nothing to draw: no count, or each one withheld."""
+        """Nothing to draw: no count, or each one hidden."""
         return not self.rects
 
 
@@ -83,10 +83,9 @@ def _ticks(top: int, scale: float, origin: float, *, flip: bool) -> list[Tick]:
     steps = 4 if top % 4 == 0 else 2 if top % 2 == 0 else 1
     found = []
     for i in range(steps + 1):
-        value = top * i / steps
+        value = top * i // steps  # whole: ``steps`` divides ``top``
         offset = value * scale
-        label = f"{value:g}"
-        found.append(Tick(origin - offset if flip else origin + offset, label))
+        found.append(Tick(origin - offset if flip else origin + offset, str(value)))
     return found
 
 
@@ -100,7 +99,7 @@ def columns(
     """Columns, one per category (a week), its series stacked (``stacked``) or each drawn from
     the axis in turn, the later in front (``stacked=False``, for values that nest). ``axis``:
     the words of the values 1, 2, 3... (ranks, such as wait bands), instead of numbers."""
-    drawn = [[c.value if not c.withheld else 0 for c in values] for values in series]
+    drawn = [[c.value if not c.hidden else 0 for c in values] for values in series]
     heights = [
         sum(values[i] for values in drawn) if stacked else max((v[i] for v in drawn), default=0)
         for i in range(len(categories))
@@ -138,7 +137,7 @@ def columns(
 def bars(categories: Sequence[str], series: Sequence[Sequence[Count]], *, whole: int = 0) -> Chart:
     """Horizontal bars, one per category with its label above it, its series stacked;
     ``whole``: the axis' end (100 for shares), else the largest bar's round top."""
-    drawn = [[c.value if not c.withheld else 0 for c in values] for values in series]
+    drawn = [[c.value if not c.hidden else 0 for c in values] for values in series]
     lengths = [sum(values[i] for values in drawn) for i in range(len(categories))]
     top = whole or nice_top(max(lengths, default=0))
     scale = (WIDTH - 2 * MARGIN) / top

@@ -133,7 +133,7 @@ def add(counts: Counts) -> None:
     """Add ``counts`` in the session's transaction (the change's own), in one statement."""
     rows = [
         {"metric": metric, "day": day, "key": key, "n": n}
-        for (metric, day, key), n in counts.items()
+        for (metric, day, key), n in sorted(counts.items())  # one lock order for everyone
         if n
     ]
     if rows:

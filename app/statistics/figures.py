@@ -1,17 +1,24 @@
 """The statistics page's figures, made from a period's daily counts: pure, no database.
 
 Weeks run Monday to Sunday in the clinic's time zone; a period's first and last weeks may be
-partial (only the period's days are counted). Counts from 1 to ``SMALL`` - 1 are withheld
-(``Count.withheld``) wherever they are shown, so that no cell can single out a person; a total
-that would give away the only withheld count of its row is withheld too.
+partial (only the period's days are counted).
+
+Small counts: a count from 1 to ``SMALL`` - 1 is withheld (``Count.withheld``, "fewer than 5")
+wherever it is shown, so that no cell can single out a person. A number shown beside withheld
+ones must not give one of them away by subtraction, so where parts are shown with their whole
+(a week's outcomes and their total, a period's weeks and its total, the languages, the shares of
+an outcome's fates) a single withheld part is never left alone: the whole is masked
+(``masked``, "withheld"), or, where the whole is shown elsewhere, a second part is (``protect``).
+A share is withheld when its part, or the rest of its whole, is small.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import TypeVar
 
 from app.codes import CLOSED_STATUSES, Counted, Status
 from app.screening.codes import SAFETY_STOP_OUTCOMES, Outcome
@@ -32,40 +39,67 @@ WeeklyRow = tuple[str, int, str, int]  # metric, week (0: the period's first), k
 
 @dataclass(frozen=True)
 class Count:
-    """A count as the page may show it."""
+    """A count as the page may show it: ``withheld`` when small, ``masked`` when it would give
+    a withheld one away."""
 
     value: int
     withheld: bool = False
+    masked: bool = False
 
     @classmethod
     def of(cls, value: int) -> Count:
         return cls(value, 0 < value < SMALL)
 
+    @property
+    def hidden(self) -> bool:
+        return self.withheld or self.masked
 
-def withhold_totals(cells: Sequence[Count], total: int) -> Count:
-    """The total of a row of ``cells``: withheld too when it would give away the row's only
-    withheld cell (the total less the others)."""
-    count = Count.of(total)
-    if sum(cell.withheld for cell in cells) == 1:
-        return Count(total, True)
-    return count
+
+def sum_of(parts: Sequence[Count]) -> Count:
+    """The total of ``parts``: masked when exactly one part is hidden (the total less the
+    others would give it away); several hidden parts give away only their sum."""
+    total = Count.of(sum(part.value for part in parts))
+    if not total.withheld and sum(part.hidden for part in parts) == 1:
+        return replace(total, masked=True)
+    return total
 
 
 @dataclass(frozen=True)
 class Share:
-    """Part of a whole, as a whole percentage; withheld when the part or the whole is small
-    (the percentage would give the count away)."""
+    """Part of a whole, as a whole percentage; withheld when the part, the rest of the whole,
+    or the whole is small (with the whole, the percentage gives both counts away)."""
 
     part: int
     whole: int
+    masked: bool = False
 
     @property
     def withheld(self) -> bool:
-        return 0 < self.part < SMALL or self.whole < SMALL
+        rest = self.whole - self.part
+        return 0 < self.part < SMALL or 0 < rest < SMALL or self.whole < SMALL
+
+    @property
+    def hidden(self) -> bool:
+        return self.withheld or self.masked
 
     @property
     def percent(self) -> int:
         return round(100 * self.part / self.whole) if self.whole else 0
+
+
+Part = TypeVar("Part", Count, Share)
+
+
+def protect(parts: list[Part], value: Callable[[Part], int]) -> list[Part]:
+    """``parts`` of a whole that is shown, with the smallest visible non-zero part masked too
+    when exactly one is hidden (the whole less the others would give it away)."""
+    if sum(part.hidden for part in parts) != 1:
+        return parts
+    visible = [i for i, part in enumerate(parts) if not part.hidden and value(part)]
+    if not visible:
+        return parts
+    smallest = min(visible, key=lambda i: value(parts[i]))
+    return [replace(p, masked=True) if i == smallest else p for i, p in enumerate(parts)]
 
 
 @dataclass(frozen=True)
@@ -123,7 +157,7 @@ class Row:
 
 def _row(key: str, values: Sequence[int]) -> Row:
     cells = tuple(Count.of(v) for v in values)
-    return Row(key, cells, withhold_totals(cells, sum(values)))
+    return Row(key, cells, sum_of(cells))
 
 
 def received(figures: Figures, outcomes: Sequence[str] = OUTCOMES) -> list[Row]:
@@ -149,7 +183,8 @@ def fates(figures: Figures) -> list[tuple[Outcome, list[Share], Count]]:
             by_status[fate] += max(0, counted[f"{outcome}:{status}"])
         whole = sum(by_status.values())
         if whole:
-            found.append((outcome, [Share(by_status[f], whole) for f in FATES], Count.of(whole)))
+            shares = protect([Share(by_status[f], whole) for f in FATES], lambda s: s.part)
+            found.append((outcome, shares, Count.of(whole)))
     return found
 
 
@@ -217,8 +252,11 @@ def drop_off(figures: Figures, in_progress: Mapping[str, int]) -> list[tuple[str
 
 def languages(figures: Figures) -> list[tuple[str, Count]]:
     """Submissions received in each language."""
-    counted = figures.totals.get(Counted.LANGUAGE, Counter())
-    return [(locale, Count.of(n)) for locale, n in sorted(counted.items()) if n]
+    counted = sorted((locale, n) for locale, n in figures.totals.get(Counted.LANGUAGE, {}).items())
+    shown = [(locale, n) for locale, n in counted if n]
+    # The languages' total is the period's, shown with the submissions received.
+    cells = protect([Count.of(n) for _locale, n in shown], lambda c: c.value)
+    return [(locale, cell) for (locale, _n), cell in zip(shown, cells, strict=True)]
 
 
 def top_rules(figures: Figures) -> list[tuple[str, Count]]:

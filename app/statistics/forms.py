@@ -34,6 +34,12 @@ class Period:
     start: date
     end: date
 
+    def as_args(self) -> dict[str, str]:
+        """The query string that asks for this period again."""
+        if self.name == "custom":
+            return {"period": self.name, "from": self.start.isoformat(), "to": self.end.isoformat()}
+        return {"period": self.name}
+
 
 def weeks_back(name: str, today: date) -> Period:
     """A named period: whole weeks from Monday, up to ``today``."""
@@ -53,12 +59,22 @@ class PeriodForm(FlaskForm):
     date_from = DateField(_l("From"), [Optional()], name="from")
     date_to = DateField(_l("To"), [Optional()], name="to")
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields, then, for dates of one's choice, both dates (an empty one stops its own
+        field's checks)."""
+        valid = super().validate(extra_validators)
+        missing = self.date_from.data is None or self.date_to.data is None
+        if valid and self.period.data == "custom" and missing:
+            self.date_to.errors = [_l("Give both dates, the first day and the last.")]
+            return False
+        return valid
+
     def validate_date_to(self, field: DateField) -> None:
         if self.period.data != "custom":
             return
         start, end = self.date_from.data, field.data
         if start is None or end is None:
-            raise ValidationError(_l("Give both dates, the first day and the last."))
+            return  # said by ``validate``
         if end < start:
             raise ValidationError(_l("The last day comes before the first."))
         if start.year < FIRST_YEAR or end - start > LONGEST:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date, format_decimal, gettext, ngettext
+from babel.numbers import format_decimal, format_percent
+from flask_babel import format_date, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from app.screening.codes import Outcome
@@ -92,9 +93,11 @@ def _weekly(
         id=id_,
         title=title,
         summary=summary,
-        chart=charts.columns(
-            [week_label(r.key) for r in found],
-            [[r.cells[i] for r in found] for i in range(len(keys))],
+        chart=_in_numbers(
+            charts.columns(
+                [week_label(r.key) for r in found],
+                [[r.cells[i] for r in found] for i in range(len(keys))],
+            )
         ),
         series=names,
         colours=list(keys),
@@ -103,20 +106,41 @@ def _weekly(
     )
 
 
+def cell_texts() -> Callable[[Cell], str]:
+    """How the page, its summaries and the CSV write a cell, in the request's language (the
+    words looked up once: a year's tables hold hundreds of withheld cells)."""
+    fewer, masked, locale = gettext("fewer than 5"), gettext("withheld"), get_locale()
+
+    def text(cell: Cell) -> str:
+        if isinstance(cell, str):
+            return cell
+        if isinstance(cell, Count):
+            if cell.hidden:
+                return fewer if cell.withheld else masked
+            return format_decimal(cell.value, locale=locale)
+        # A share is hidden for a count behind it, not for itself being small.
+        return masked if cell.hidden else format_percent(cell.percent / 100, locale=locale)
+
+    return text
+
+
 def _count_words(count: Count) -> str:
-    return gettext("fewer than 5") if count.withheld else format_decimal(count.value)
+    return cell_texts()(count)
 
 
 def received(found: Figures) -> Section:
     rows = figures.received(found)
-    total = sum(r.total.value for r in rows)
+    total = figures.sum_of([r.total for r in rows])
     summary = ngettext(
-        "%(num)d submission received in the period.",
-        "%(num)d submissions received in the period.",
-        total,
+        "%(count)s submission received in the period.",
+        "%(count)s submissions received in the period.",
+        total.value,
+        count=_count_words(total),
     )
-    if 0 < total < figures.SMALL:
+    if total.withheld:
         summary = gettext("Fewer than 5 submissions received in the period.")
+    elif total.masked:
+        summary = gettext("The period's total is withheld: it would give a small count away.")
     return _weekly(
         "received",
         gettext("Submissions each week, by outcome"),
@@ -129,7 +153,7 @@ def received(found: Figures) -> Section:
 
 def stops(found: Figures) -> Section:
     rows = figures.received(found, figures.STOPS)
-    total = Count.of(sum(r.total.value for r in rows))
+    total = figures.sum_of([r.total for r in rows])
     return _weekly(
         "stops",
         gettext("Safety stops each week"),
@@ -143,12 +167,37 @@ def stops(found: Figures) -> Section:
     )
 
 
+def _drawn(share: Share) -> Count:
+    """A share as a bar's length: its percentage, not drawn when hidden."""
+    return Count(share.percent, masked=share.hidden)
+
+
+def _in_numbers(chart: charts.Chart) -> charts.Chart:
+    """``chart`` with its axis' numbers written in the reader's language ("1 000" in French)."""
+    locale = get_locale()
+    ticks = [
+        replace(tick, label=format_decimal(float(tick.label), locale=locale))
+        for tick in chart.ticks
+    ]
+    return replace(chart, ticks=ticks)
+
+
+def _in_percent(chart: charts.Chart) -> charts.Chart:
+    """``chart`` with its axis' numbers (0 to 100) written as percentages in the reader's
+    language ("25 %" in French)."""
+    locale = get_locale()
+    ticks = [
+        replace(t, label=format_percent(float(t.label) / 100, locale=locale)) for t in chart.ticks
+    ]
+    return replace(chart, ticks=ticks)
+
+
 def fates(found: Figures) -> Section:
     shares = figures.fates(found)
     names = [str(FATE_WORDS[f]) for f in figures.FATES]
     booked = [s[1][1] for s in shares if s[0] == Outcome.SUGGEST_CONSULT]
     summary = gettext("No submission in the period offered a next step.")
-    if booked and not booked[0].withheld:
+    if booked and not booked[0].hidden:
         summary = gettext(
             "Of the consults suggested, %(percent)d%% are booked so far.",
             percent=booked[0].percent,
@@ -159,10 +208,15 @@ def fates(found: Figures) -> Section:
         id="fates",
         title=gettext("What became of them"),
         summary=summary,
-        chart=charts.bars(
-            [str(OUTCOME_WORDS[o]) for o, _s, _n in shares],
-            [[Count(s[i].percent, s[i].withheld) for _o, s, _n in shares] for i in range(5)],
-            whole=100,
+        chart=_in_percent(
+            charts.bars(
+                [str(OUTCOME_WORDS[o]) for o, _s, _n in shares],
+                [
+                    [Count(s[i].percent, masked=s[i].hidden) for _o, s, _n in shares]
+                    for i in range(5)
+                ],
+                whole=100,
+            )
         ),
         series=names,
         colours=list(figures.FATES),
@@ -177,7 +231,7 @@ def waits(found: Figures) -> Section:
     met = sum(w.within_target.part for w in weekly)
     whole = Share(met, contacted)
     summary = gettext("Too few first contacts in the period to say how long patients waited.")
-    if not whole.withheld:
+    if not whole.hidden:
         summary = gettext(
             "%(percent)d%% of first contacts came within the clinic's response target.",
             percent=whole.percent,
@@ -228,7 +282,7 @@ def _bars(
         id=id_,
         title=title,
         summary=summary,
-        chart=charts.bars([label for label, _c in found], [[c for _l, c in found]]),
+        chart=_in_numbers(charts.bars([label for label, _c in found], [[c for _l, c in found]])),
         series=[heading],
         colours=["count"],
         headings=["", heading],
@@ -238,6 +292,9 @@ def _bars(
 
 def drop_off(found: Figures, in_progress: dict[str, int]) -> Section:
     steps = figures.drop_off(found, in_progress)
+    if figures.sum_of([r.total for r in figures.received(found)]).masked:
+        # The same number as the submissions received, masked there: masked here too.
+        steps[-1] = (steps[-1][0], replace(steps[-1][1], masked=True))
     started, sent = steps[0][1], steps[-1][1]
     summary = gettext("No questionnaire was started in the period.")
     if started.value:

@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Integer, Table, func, select
 from sqlalchemy import cast as cast_to
 
+from app.codes import Counted
 from app.dates import day_end, day_start
 from app.extensions import db
 from app.models import DailyCount, Draft
@@ -41,7 +42,12 @@ def weekly_rows(period: Period) -> list[WeeklyRow]:
     columns = _TABLE.c
     query = (
         select(columns.metric, week, columns.key, func.sum(columns.count))
-        .where(columns.day >= period.start, columns.day <= period.end)
+        .where(
+            # Every metric named: each one a range of the primary key (metric, day, key).
+            columns.metric.in_(list(Counted)),
+            columns.day >= period.start,
+            columns.day <= period.end,
+        )
         .group_by(columns.metric, week, columns.key)
     )
     found: list[Any] = list(connection.execute(query))

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 
-from babel.numbers import format_decimal, format_percent
 from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale, gettext
 
 from app import audit
 from app.auth.guard import allow, guard_blueprint
 from app.codes import Role
 from app.csvsafe import BOM, dated_filename, neutralised
-from app.database import utcnow
+from app.database import begin_read_only, utcnow
 from app.dates import clinic_today
 from app.extensions import db
 from app.statistics import presenters, queries
-from app.statistics.figures import Count, Share
 from app.statistics.forms import DEFAULT, Period, PeriodForm, weeks_back
-from app.statistics.presenters import Cell, Section
+from app.statistics.presenters import Section, cell_texts
 
 bp = Blueprint("statistics", __name__)
 guard_blueprint(bp)
@@ -42,6 +38,9 @@ def _detail(period: Period, **more: str) -> dict[str, str]:
 
 
 def _sections(period: Period) -> list[Section]:
+    """The period's figures, read in one snapshot that takes no write lock (after the audit
+    record's commit)."""
+    begin_read_only(db.session)
     found = queries.figures_for(period)
     return presenters.sections(found, queries.in_progress(period, utcnow()))
 
@@ -58,22 +57,8 @@ def page() -> ResponseReturnValue:
         period=period,
         sections=_sections(period),
         cell_text=cell_texts(),
+        period_args=period.as_args(),
     )
-
-
-def cell_texts() -> Callable[[Cell], str]:
-    """How the page and the CSV write a table cell, in the request's language (the words
-    looked up once: a year's tables hold hundreds of withheld cells)."""
-    fewer, locale = gettext("fewer than 5"), get_locale()
-
-    def text(cell: Cell) -> str:
-        if isinstance(cell, Count):
-            return fewer if cell.withheld else format_decimal(cell.value, locale=locale)
-        if isinstance(cell, Share):
-            return fewer if cell.withheld else format_percent(cell.percent / 100, locale=locale)
-        return cell
-
-    return text
 
 
 @bp.get("/staff/statistics/<figure>.csv")

@@ -3,7 +3,8 @@ from Monday with partial ends, small counts withheld, shares, wait percentiles, 
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, timedelta
 
 from app.codes import Counted
 from app.statistics import figures
@@ -50,7 +51,7 @@ def test_received_by_week_with_small_counts_withheld() -> None:
     assert first.key == "2026-11-02"
     assert first.cells[columns.index("suggest_consult")] == Count(7)
     assert first.cells[columns.index("emergency")] == Count(2, withheld=True)
-    assert first.total == Count(9, withheld=True)  # it would give the 2 away
+    assert first.total == Count(9, masked=True)  # it would give the 2 away
     assert second.cells[columns.index("clinician_review")] == Count(3, withheld=True)
     assert second.total == Count(7)  # two cells withheld: neither can be told from it
     assert third.total == Count(5)
@@ -71,7 +72,9 @@ def test_what_became_of_them_in_shares() -> None:
     shares, whole = by_outcome["suggest_consult"]
     assert whole == Count(20)
     assert [s.percent for s in shares] == [30, 60, 0, 10, 0]  # open, booked, referred...
-    assert [s.withheld for s in shares] == [False, False, False, True, False]
+    assert shares[3].withheld  # 2 declined
+    assert shares[0].masked  # else 100% less the others would give the 2 away
+    assert [s.hidden for s in shares] == [True, False, False, True, False]
     shares, whole = by_outcome["clinician_review"]
     assert whole == Count(3, withheld=True)
     assert all(s.withheld for s in shares if s.part)
@@ -86,16 +89,17 @@ def test_time_to_first_contact_median_and_ninetieth_percentile() -> None:
             (Counted.WAIT, day, "240", 3),
             (Counted.WAIT, day, "1440", 1),
             (Counted.WAIT, day, "longer", 1),
-            (Counted.TARGET, day, "met", 8),
-            (Counted.TARGET, day, "missed", 2),
+            (Counted.TARGET, day, "met", 5),
+            (Counted.TARGET, day, "missed", 5),
             (Counted.WAIT, date(2026, 11, 4), "15", 4),  # too few that week to say
             (Counted.TARGET, date(2026, 11, 4), "met", 4),
         )
     )
     first, second, third = found
     assert (second.median, second.ninetieth) == ("60", "1440")  # 5 of 10, then 9 of 10
-    assert second.within_target == Share(8, 10)
-    assert second.within_target.percent == 80
+    assert second.within_target == Share(5, 10)
+    assert second.within_target.percent == 50
+    assert Share(8, 10).withheld  # 2 missed: with the whole shown, 80% gives them away
     assert (first.median, first.ninetieth) == (None, None)
     assert first.contacted == Count(4, withheld=True)
     assert first.within_target.withheld
@@ -143,7 +147,11 @@ def test_languages_and_rules() -> None:
         (Counted.LANGUAGE, day, "fr_CA", 3),
         *((Counted.RULE, day, f"R{n:02}", n) for n in range(1, 13)),
     )
-    assert figures.languages(found) == [("en", Count(20)), ("fr_CA", Count(3, withheld=True))]
+    # The languages' total is shown elsewhere (submissions received): English is masked too.
+    assert figures.languages(found) == [
+        ("en", Count(20, masked=True)),
+        ("fr_CA", Count(3, withheld=True)),
+    ]
     rules = figures.top_rules(found)
     assert [rule for rule, _ in rules] == [f"R{n:02}" for n in range(12, 2, -1)]
 
@@ -155,3 +163,42 @@ def test_shares_of_small_wholes_are_withheld() -> None:
     assert not Share(0, 10).withheld
     assert Share(4, 10).withheld
     assert not Share(5, 10).withheld
+
+
+def test_a_total_hides_a_single_hidden_part_only() -> None:
+    assert figures.sum_of([Count.of(10), Count.of(3)]) == Count(13, masked=True)
+    assert figures.sum_of([Count.of(10), Count.of(3), Count.of(2)]) == Count(15)
+    assert figures.sum_of([Count.of(1), Count.of(2)]) == Count(3, withheld=True)
+    assert figures.sum_of([Count.of(10), Count.of(0)]) == Count(10)
+
+
+def test_protect_masks_the_smallest_other_part() -> None:
+    parts = [Count.of(40), Count.of(2), Count.of(7), Count.of(0)]
+    assert figures.protect(parts, lambda c: c.value) == [
+        Count(40),
+        Count(2, withheld=True),
+        Count(7, masked=True),
+        Count(0),
+    ]
+    two_hidden = [Count.of(40), Count.of(2), Count.of(3)]
+    assert figures.protect(two_hidden, lambda c: c.value) == two_hidden
+
+
+def test_no_withheld_count_can_be_worked_out_from_the_weekly_table() -> None:
+    """Random weeks of counts: wherever a total is shown (a week's, the period's), the parts
+    it sums are never hidden alone, so no hidden count is the total less the shown ones."""
+    rng = random.Random(5)
+    for _ in range(300):
+        rows = [
+            (Counted.OUTCOME, date(2026, 11, 4) + timedelta(days=rng.randrange(14)), o, n)
+            for o in figures.OUTCOMES
+            for n in [rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 9, 20])]
+            if n
+        ]
+        weekly = figures.received(gathered(*rows))
+        for row in weekly:
+            if not row.total.hidden:
+                assert sum(cell.hidden for cell in row.cells) != 1, row
+        period = figures.sum_of([row.total for row in weekly])
+        if not period.hidden:
+            assert sum(row.total.hidden for row in weekly) != 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from flask import Flask
@@ -86,3 +87,25 @@ def test_patients_cannot_see_it(client: FlaskClient) -> None:
     response = client.get("/staff/statistics")
     assert response.status_code in (302, 401, 403)
     assert "/auth/login" in response.headers.get("Location", "/auth/login")
+
+
+def test_the_query_string_cannot_break_the_page_or_its_links(app: Flask, desk: FlaskClient) -> None:
+    page = desk.get("/staff/statistics?period=year&figure=x&_method=POST&_external=1&_anchor=y")
+    assert page.status_code == 200
+    links = re.findall(r'href="(/staff/statistics/[^"]+\.csv[^"]*)"', page.text)
+    assert len(links) == 7
+    assert all(link.endswith(".csv?period=year") for link in links), links
+
+
+def test_dates_of_ones_choice_need_both_dates(app: Flask, desk: FlaskClient) -> None:
+    page = desk.get("/staff/statistics?period=custom&from=2026-01-01")
+    assert "Give both dates, the first day and the last." in page.text
+    assert '<option selected value="custom">' in page.text
+    assert events(app, "statistics.view")[0].detail["period"] == "4w"
+
+
+def test_every_wait_band_has_its_words() -> None:
+    from app.statistics import figures, presenters
+
+    assert tuple(presenters.BAND_WORDS) == figures.BANDS
+    assert tuple(presenters.BAND_SHORT) == figures.BANDS
