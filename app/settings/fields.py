@@ -273,7 +273,11 @@ FIELDS: tuple[Field, ...] = (
         Section.QUEUE,
         _l("Time zone"),
         parse_zone,
-        hint=_l("The clinic's days, business hours and every time staff read follow it."),
+        hint=_l(
+            "The clinic's days, business hours and every time staff read follow it. After a "
+            "change, ask whoever runs the server to count the statistics again "
+            "(flask statistics recount)."
+        ),
         config="BABEL_DEFAULT_TIMEZONE",
         attributes=(("list", "zones"), ("spellcheck", "false"), ("autocomplete", "off")),
     ),

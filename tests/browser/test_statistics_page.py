@@ -1,5 +1,6 @@
 """The statistics page in a real browser, at a phone's width and a desk's, in English and
-French: no WCAG 2.x A/AA violation, every chart drawn, no script and no request elsewhere."""
+French: no WCAG 2.x A/AA violation, every chart drawn, no script and no request elsewhere,
+printed without its form, links and navigation."""
 
 from __future__ import annotations
 
@@ -47,6 +48,12 @@ def test_the_statistics_page(
     assert axe_violations(page) == []
     width_of_page = page.evaluate("() => document.documentElement.scrollWidth")
     assert width_of_page <= width  # nothing runs off the screen (tables scroll in their box)
+    page.emulate_media(media="print")  # printed: the figures, without the form and links
+    assert not page.locator("form.period").is_visible()
+    assert not page.locator(".staff-nav").is_visible()
+    assert not page.locator("section.figure p.no-print a").first.is_visible()
+    assert page.locator("#received svg.chart").is_visible()
+    page.emulate_media(media="screen")
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=f"{SHOTS}/statistics-{lang}-{width}.png", full_page=True)
