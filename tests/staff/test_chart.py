@@ -13,6 +13,9 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 
 from app.models import Submission
+from app.screening.catalogue import Kind
+from app.screening.codes import StepId
+from app.screening.questions import STEPS_BY_ID
 from app.screening.rules import evaluate
 from tests.admin import events
 from tests.builders import make_submission
@@ -33,23 +36,8 @@ HEAVIEST: dict[str, Any] = {
     "manual_therapy": "no_lasting_relief",
     "active_therapy": "made_worse",
     "needle_attitude": "nervous",
-    **{
-        q: "yes"
-        for q in (
-            "needle_reaction",
-            "blood_thinners",
-            "immune_weakened",
-            "heart_valve",
-            "implanted_device",
-            "epilepsy",
-            "metal_allergy",
-            "diabetes",
-            "lymphedema",
-            "lung_condition",
-            "skin_problem_at_site",
-            "recent_surgery",
-        )
-    },
+    # Every yes/no question of the health step: each a precaution.
+    **{q.id: "yes" for q in STEPS_BY_ID[StepId.HEALTH].questions if q.kind is Kind.YES_NO},
     "pregnant": "not_sure",
     "age_band": "under_18",
 }
