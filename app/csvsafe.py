@@ -54,7 +54,8 @@ def drain(buffer: io.StringIO) -> str:
     return text
 
 
-def dated_filename(prefix: str, now: datetime) -> str:
-    """``<prefix>-YYYY-MM-DD.csv`` dated in the clinic's time zone (needs an app context)."""
+def dated_filename(prefix: str, now: datetime, extension: str = "csv") -> str:
+    """``<prefix>-YYYY-MM-DD.csv`` (or another ``extension``) dated in the clinic's time zone
+    (needs an app context)."""
     local = now.astimezone(clinic_zone())
-    return f"{prefix}-{local.date().isoformat()}.csv"
+    return f"{prefix}-{local.date().isoformat()}.{extension}"

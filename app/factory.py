@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount each feature."""
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
+    from app.fhir.views import bp as fhir_bp
     from app.health import bp as health_bp
     from app.notify.views import bp as notify_bp
     from app.screening.views import bp as screening_bp
@@ -93,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(notify_bp)
     app.register_blueprint(statistics_bp)
+    app.register_blueprint(fhir_bp)
 
 
 def register_hardening(app: Flask) -> None:

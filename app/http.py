@@ -118,8 +118,9 @@ def register_security_headers(app: Flask) -> None:
         if send_hsts:
             headers["Strict-Transport-Security"] = HSTS
         # Pages may hold patient data or depend on the session: never store them anywhere.
-        # Static files carry nothing personal and may be cached.
-        if request.endpoint != "static":
+        # Static files, and the responses their views mark public (the FHIR questionnaire,
+        # app.fhir.views), carry nothing personal and may be cached.
+        if request.endpoint != "static" and not response.cache_control.public:
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"
         headers.setdefault("Vary", "Cookie")

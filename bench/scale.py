@@ -1,5 +1,5 @@
-"""The staff workspace at scale: the queue's views, search, the submission page, the CSV
-exports and the statistics page against the QUALITY.md targets, at growing numbers of
+"""The staff workspace at scale: the queue's views, search, the submission page, the CSV and
+FHIR exports and the statistics page against the QUALITY.md targets, at growing numbers of
 submissions.
 
     .venv/bin/python -m bench.scale --database sqlite --sizes 10000,100000,1000000
@@ -142,11 +142,15 @@ def measure_statistics(app: Flask, client: FlaskClient, report: Report, runs: in
         report.add(label, figure, timing.median < scale_statistics.PAGE_MS)
 
 
-EXPORTS = {"CSV export": "/staff/export", "readable CSV export": "/staff/export/readable"}
+EXPORTS = {
+    "CSV export": "/staff/export",
+    "readable CSV export": "/staff/export/readable",
+    "FHIR NDJSON export": "/staff/export/fhir",
+}
 
 
 def measure_exports(url: str, report: Report, size: int, runs: int) -> None:
-    """Each export (codes, words), whole."""
+    """Each export (codes, words, FHIR), whole."""
     for name, path in EXPORTS.items():
         measure_export(url, report, size, runs, name, path)
 

@@ -1,10 +1,10 @@
-"""One timed CSV export, in a fresh process so that its memory high-water mark is its own.
+"""One timed export, in a fresh process so that its memory high-water mark is its own.
 
 ``python -m bench.scale_export DATABASE_URL [QUERY [PATH]]`` (PATH: ``/staff/export``, the
-default, or ``/staff/export/readable``) signs a clinician in, runs a small export
-first (imports, connection, first queries), notes the resident-set high-water mark
+default, ``/staff/export/readable`` or ``/staff/export/fhir``) signs a clinician in, runs a
+small export first (imports, connection, first queries), notes the resident-set high-water mark
 (``getrusage``'s ``ru_maxrss``), then streams the whole export chunk by chunk as a client
-would and prints a JSON line: seconds, bytes, CSV lines and the growth of the high-water mark.
+would and prints a JSON line: seconds, bytes, lines and the growth of the high-water mark.
 No tracemalloc: it would slow the export it measures.
 """
 

@@ -27,6 +27,7 @@ EXPECTED_ROLES: dict[str, set[str]] = {
     "staff.submission": PATIENT_DATA,
     "staff.print_view": PATIENT_DATA,
     "staff.pdf": PATIENT_DATA,
+    "staff.fhir": PATIENT_DATA,
     "staff.change_status": PATIENT_DATA,
     "staff.add_note": PATIENT_DATA,
     "staff.clearance": {"clinician"},

@@ -42,6 +42,7 @@ ACTION_GROUPS: dict[str, tuple[Any, tuple[tuple[str, Any], ...]]] = {
             ("submission.view", _l("Submission viewed")),
             ("submission.print", _l("Print view opened")),
             ("submission.pdf", _l("PDF downloaded")),
+            ("submission.fhir", _l("FHIR record downloaded")),
             ("submission.status", _l("Submission status changed")),
             ("submission.note", _l("Note added")),
             ("submission.clearance", _l("Clearance decision recorded")),

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from operator import itemgetter
+from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -209,22 +210,25 @@ def stream_rows(
 Lines = Callable[[AnySession, QueueFilter, int, Sent], Iterator[str]]
 
 
-def recorded_csv_lines(
-    session: AnySession, filters: QueueFilter, me: int, lines: Lines = csv_lines
+def recorded_lines(
+    session: AnySession,
+    filters: QueueFilter,
+    me: int,
+    lines: Lines = csv_lines,
+    kind: Mapping[str, Any] = MappingProxyType({}),
 ) -> Iterator[str]:
-    """An export's CSV (``csv_lines``, or ``app.staff.readable_export.readable_lines``), then
-    the audit record of what left: how many rows, the references of the newest and the
-    oldest, whether the download finished (a browser may stop it), and whether it was the
-    readable one. With the export's first record (its filter, when its snapshot was taken),
-    that says which submissions' data left the clinic."""
+    """An export's lines (``csv_lines``, ``app.staff.readable_export.readable_lines`` or
+    ``app.fhir.bulk.ndjson_lines``), then the audit record of what left: how many rows, the
+    references of the newest and the oldest, whether the download finished (a browser may stop
+    it), and ``kind``, which export it was (as its first record says: ``{"readable": True}``,
+    ``{"fhir": True}``, or nothing for the coded CSV). With the export's first record (its
+    filter, when its snapshot was taken), that says which submissions' data left the clinic."""
     sent, finished = Sent(), False
     try:
         yield from lines(session, filters, me, sent)
         finished = True
     finally:
         session.rollback()  # ends the export's read-only snapshot
-        detail = {"filters": filters.as_args(), "finished": finished, **asdict(sent)}
-        if lines is not csv_lines:
-            detail["readable"] = True
+        detail = {"filters": filters.as_args(), "finished": finished, **asdict(sent), **kind}
         audit.record("submission.export_sent", detail=detail)
         session.commit()

@@ -34,13 +34,16 @@ from app.codes import PATIENT_DATA_ROLES, ClearanceDecision, Role
 from app.database import utcnow
 from app.dates import follow_up_moment
 from app.extensions import db
+from app.fhir.canonical import FHIR_JSON
+from app.fhir.resources import response_json
 from app.models import StaffUser, Submission
 from app.references import canonical_reference
 from app.screening.codes import Outcome
 from app.settings.store import current
 from app.staff import service
 from app.staff.chart import chart_html, chart_pdf, pdf_filename
-from app.staff.export import csv_lines, export_filename, recorded_csv_lines
+from app.staff.downloads import EXPORTS
+from app.staff.export import recorded_lines
 from app.staff.forms import (
     SEARCH_NOTHING,
     AssignForm,
@@ -53,13 +56,7 @@ from app.staff.forms import (
     assignee_choices,
 )
 from app.staff.presenters import LAST_QUEUE_PAGE, submission_page_context
-from app.staff.queries import (
-    QueueFilter,
-    View,
-    view_counts,
-    view_page,
-)
-from app.staff.readable_export import readable_filename, readable_lines
+from app.staff.queries import QueueFilter, View, view_counts, view_page
 from app.staff.rows import queue_rows
 from app.staff.search import Found, find_patients, understood
 from app.staff.templating import register_templating
@@ -351,22 +348,35 @@ def pdf(reference: str) -> ResponseReturnValue:
     )
 
 
-# The coded export registered first: ``url_for("staff.export")`` builds it.
-@bp.get("/export/readable", defaults={"readable": True})
-@bp.get("/export", defaults={"readable": False})
+@bp.get("/submissions/<reference>/fhir")
 @allow(*PATIENT_DATA_ROLES)
-def export(readable: bool) -> ResponseReturnValue:
-    """The current filter as CSV, streamed in constant memory: codes for other systems, or
-    words for people (``readable``)."""
-    filters = QueueFilter.from_args(request.args).for_view(View.ALL)
-    detail: dict[str, Any] = {"filters": filters.as_args()} | (
-        {"readable": True} if readable else {}
-    )
-    audit.record("submission.export", detail=detail)
+def fhir(reference: str) -> ResponseReturnValue:
+    """The submission as a FHIR ``QuestionnaireResponse``, for a record system."""
+    found = _submission_or_404(reference)
+    audit.record("submission.fhir", submission_id=found.id)
     db.session.commit()
-    lines, name = (readable_lines, readable_filename) if readable else (csv_lines, export_filename)
     return Response(
-        stream_with_context(recorded_csv_lines(db.session, filters, g.staff_user.id, lines)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name(utcnow())}"'},
+        response_json(found),
+        mimetype=FHIR_JSON,
+        headers={"Content-Disposition": f'attachment; filename="ims-screen-{reference}.json"'},
+    )
+
+
+# The coded export registered first: ``url_for("staff.export")`` builds it.
+@bp.get("/export/readable", defaults={"kind": "readable"})
+@bp.get("/export/fhir", defaults={"kind": "fhir"})
+@bp.get("/export", defaults={"kind": "codes"})
+@allow(*PATIENT_DATA_ROLES)
+def export(kind: str) -> ResponseReturnValue:
+    """The current filter, streamed in constant memory: CSV with codes for other systems, CSV
+    in words for people, or FHIR NDJSON for record systems."""
+    chosen = EXPORTS[kind]
+    filters = QueueFilter.from_args(request.args).for_view(View.ALL)
+    audit.record("submission.export", detail={"filters": filters.as_args(), **chosen.kind})
+    db.session.commit()
+    lines = recorded_lines(db.session, filters, g.staff_user.id, chosen.lines, chosen.kind)
+    return Response(
+        stream_with_context(lines),
+        mimetype=chosen.mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{chosen.filename(utcnow())}"'},
     )

@@ -1,0 +1,247 @@
+"""Each submission as a ``QuestionnaireResponse``: valid, shaped like the questionnaire, with
+the decision in its extension, read back into the same answers and the same decision, and
+downloadable by the staff who see patients, audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.fhir.questionnaire import questionnaire
+from app.fhir.response import Record, ResponseError, answers_from_response, questionnaire_response
+from app.screening.questions import CLINICAL_QUESTIONS, QUESTIONS
+from app.screening.rules import evaluate
+from tests.admin import events
+from tests.builders import ANSWERS, make_submission
+from tests.conftest import sign_in
+from tests.fhir import CANONICAL, WORDS, assert_conforms, validated
+from tests.screening.test_rules_properties import answer_for
+
+QUESTIONNAIRE = questionnaire(CANONICAL, lambda _locale, text, **values: str(text) % values)
+SYSTEM = f"{CANONICAL.base}/CodeSystem/ims-screen-answer"
+
+
+# Every clinical question answered: no to each yes/no, the first choice of the others.
+COMPLETE: dict[str, Any] = {
+    **{qid: q.choices[0].code for qid, q in CLINICAL_QUESTIONS.items() if q.kind != "multi"},
+    **{qid: "no" for qid, q in CLINICAL_QUESTIONS.items() if q.kind == "yes_no"},
+    **ANSWERS,
+    "pregnant": "no",
+    "age_band": "18_to_64",
+}
+
+
+def record(answers: dict[str, Any], **fields: Any) -> Record:
+    decision = evaluate(answers)
+    values: dict[str, Any] = {
+        "reference": "IMS-7KQ4-M2XD",
+        "authored": "2026-11-24T15:30:00+00:00",
+        "locale": "fr_CA",
+        "questionnaire_version": "2026.1",
+        "rules_version": decision.rules_version,
+        "outcome": decision.outcome,
+        "reasons": list(decision.reasons),
+        "answers": answers,
+        "full_name": "Marie-Ève Tremblay",
+        "email": None,
+        "phone": "613-555-0142",
+        "contact_preference": "phone",
+        "comments": "Evenings, please.\nNot Mondays.",
+        "consented": True,
+        "is_safety_stop": False,
+    }
+    return Record(**(values | fields))
+
+
+def in_catalogue_order(answers: dict[str, Any]) -> dict[str, Any]:
+    """Multi-select codes as the form stores them: in the order the question offers them, and
+    at least one (the form requires one; FHIR has no empty answer)."""
+    ordered = {}
+    for question_id, value in answers.items():
+        if value == []:
+            continue
+        if isinstance(value, list):
+            order = [c.code for c in QUESTIONS[question_id].choices]
+            value = sorted(value, key=order.index)
+        ordered[question_id] = value
+    return ordered
+
+
+def test_a_submission_is_a_completed_response_with_its_decision() -> None:
+    resource = questionnaire_response(record(COMPLETE), WORDS)
+    validated(resource)
+    assert_conforms(resource, QUESTIONNAIRE)
+    assert resource["id"] == "IMS-7KQ4-M2XD"
+    assert resource["identifier"] == {
+        "system": "https://screen.example.org/fhir/submission-reference",
+        "value": "IMS-7KQ4-M2XD",
+    }
+    assert resource["questionnaire"] == (
+        "https://screen.example.org/fhir/Questionnaire/ims-screen|2026.1"
+    )
+    assert (resource["status"], resource["language"]) == ("completed", "fr-CA")
+    assert resource["authored"] == "2026-11-24T15:30:00+00:00"
+    (decision,) = resource["extension"]
+    assert (
+        decision["url"] == "https://screen.example.org/fhir/StructureDefinition/screening-decision"
+    )
+    parts = [
+        (p["url"], p.get("valueCoding", {}).get("code") or p.get("valueString"))
+        for p in decision["extension"]
+    ]
+    assert parts == [
+        ("outcome", "suggest_consult"),
+        ("reason", "IND_TENNIS_ELBOW"),
+        ("reason", "IND_PERSISTENT_PAIN"),
+        ("rulesVersion", "2026.1"),
+    ]
+    groups = {g["linkId"]: {i["linkId"]: i["answer"] for i in g["item"]} for g in resource["item"]}
+    assert list(groups) == ["safety", "pain", "history", "health", "contact"]
+    assert groups["pain"]["pain_intensity"] == [{"valueInteger": 6}]
+    assert groups["pain"]["pain_areas"] == [
+        {"valueCoding": {"system": SYSTEM, "code": "elbow_forearm", "display": "Elbow or forearm"}}
+    ]
+    assert groups["contact"] == {
+        "full_name": [{"valueString": "Marie-Ève Tremblay"}],
+        "phone": [{"valueString": "613-555-0142"}],
+        "contact_preference": [
+            {"valueCoding": {"system": SYSTEM, "code": "phone", "display": "By phone"}}
+        ],
+        "comments": [{"valueString": "Evenings, please.\nNot Mondays."}],
+        "consent": [{"valueBoolean": True}],
+    }
+
+
+def test_a_safety_stop_is_a_stopped_response_without_contact_details() -> None:
+    stop = record(
+        {"rf_saddle_numbness": "no", "rf_bladder_bowel": "yes"},
+        full_name=None,
+        phone=None,
+        contact_preference=None,
+        comments=None,
+        consented=False,
+        is_safety_stop=True,
+    )
+    resource = questionnaire_response(stop, WORDS)
+    validated(resource)
+    assert_conforms(resource, QUESTIONNAIRE)
+    assert resource["status"] == "stopped"
+    assert [g["linkId"] for g in resource["item"]] == ["safety"]
+    assert resource["extension"][0]["extension"][0]["valueCoding"]["code"] == "emergency"
+
+
+@settings(deadline=None, database=None, max_examples=60)
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={qid: answer_for(question) for qid, question in CLINICAL_QUESTIONS.items()},
+    )
+)
+def test_a_response_reads_back_into_the_same_answers_and_decision(answers: dict[str, Any]) -> None:
+    stored = in_catalogue_order(answers)
+    resource = questionnaire_response(record(stored), WORDS)
+    validated(resource)
+    assert_conforms(resource, QUESTIONNAIRE, all_required=False)  # answers drawn may be few
+    read = answers_from_response(resource)
+    contact = {"full_name", "phone", "contact_preference", "comments", "consent"}
+    assert {k: v for k, v in read.items() if k not in contact} == stored
+    assert read["consent"] == "y"
+    assert evaluate(read) == evaluate(stored)
+
+
+def answered(link_id: str, answer: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": "https://elsewhere.example/fhir/Questionnaire/ims-screen",
+        "status": "completed",
+        "item": [{"linkId": "pain", "item": [{"linkId": link_id, "answer": [answer]}]}],
+    }
+
+
+def coded(code: str, system: str = SYSTEM) -> dict[str, Any]:
+    return {"valueCoding": {"system": system, "code": code}}
+
+
+def test_a_response_from_another_deployment_or_without_displays_reads() -> None:
+    assert answers_from_response(answered("pain_duration", coded("over_12_months"))) == {
+        "pain_duration": "over_12_months"
+    }
+
+
+@pytest.mark.parametrize(
+    ("resource", "problem"),
+    [
+        ({"resourceType": "Patient"}, "not a QuestionnaireResponse"),
+        (
+            answered("pain_duration", coded("over_12_months")) | {"questionnaire": "x|2026.1"},
+            "not a response to questionnaire",
+        ),
+        (
+            answered("pain_duration", coded("over_12_months"))
+            | {"questionnaire": "https://a.example/fhir/Questionnaire/ims-screen|2025.9"},
+            "not a response to questionnaire",
+        ),
+        (answered("pain_duration", coded("over_12_months", "http://loinc.org")), "another code"),
+        (answered("pain_duration", coded("forever")), "not a code this question offers"),
+        (answered("pain_duration", coded("yes")), "not a code this question offers"),
+        (answered("shoe_size", {"valueInteger": 9}), "not a question of this questionnaire"),
+    ],
+)
+def test_a_response_the_questionnaire_does_not_allow_is_refused(
+    resource: dict[str, Any], problem: str
+) -> None:
+    with pytest.raises(ResponseError, match=problem):
+        answers_from_response(resource)
+
+
+@pytest.fixture
+def desk(app: Flask, front_desk) -> FlaskClient:
+    client = app.test_client()
+    sign_in(client, app, front_desk)
+    return client
+
+
+def test_the_staff_download_it_from_the_submission_page_audited(
+    app: Flask, desk: FlaskClient
+) -> None:
+    made = make_submission(app, locale="fr_CA")
+    page = desk.get(f"/staff/submissions/{made.reference}").text
+    assert f'href="/staff/submissions/{made.reference}/fhir"' in page
+    response = desk.get(f"/staff/submissions/{made.reference}/fhir")
+    assert response.status_code == 200
+    assert response.mimetype == "application/fhir+json"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="ims-screen-{made.reference}.json"'
+    )
+    resource = orjson.loads(response.data)
+    validated(resource)
+    assert resource["id"] == made.reference
+    assert resource["questionnaire"] == "http://localhost/fhir/Questionnaire/ims-screen|2026.1"
+    assert resource["authored"] == made.created_at.isoformat(timespec="seconds")
+    published = orjson.loads(desk.get("/fhir/Questionnaire/ims-screen").data)
+    assert_conforms(resource, published, all_required=False)  # a few answers, as made
+    assert answers_from_response(resource)["pain_areas"] == ANSWERS["pain_areas"]
+    assert [(e.action, e.submission_id) for e in events(app, "submission.fhir")] == [
+        ("submission.fhir", made.id)
+    ]
+
+
+def test_only_staff_who_see_patients_download_it(app: Flask, admin) -> None:
+    made = make_submission(app)
+    url = f"/staff/submissions/{made.reference}/fhir"
+    assert app.test_client().get(url).status_code in (302, 303)  # to the sign-in page
+    client = app.test_client()
+    sign_in(client, app, admin)
+    assert client.get(url).status_code == 403
+    assert events(app, "submission.fhir") == []
+
+
+def test_an_unknown_reference_is_not_found(desk: FlaskClient) -> None:
+    assert desk.get("/staff/submissions/IMS-2222-2222/fhir").status_code == 404
