@@ -75,13 +75,61 @@ class Record(NamedTuple):
             submission.is_safety_stop,
         )
 
-    def answer(self, question: Question) -> Any:
-        """The stored answer to ``question``: a clinical answer, a contact detail, consent."""
-        if question.kind is Kind.CONSENT:
-            return True if self.consented else None
-        if question.id in self.answers:
-            return self.answers[question.id]
-        return getattr(self, question.id, None)
+    def given(self) -> dict[str, Any]:
+        """Every answer, by question id: the clinical answers, the contact details, consent."""
+        return {
+            **self.answers,
+            "full_name": self.full_name,
+            "email": self.email,
+            "phone": self.phone,
+            "contact_preference": self.contact_preference,
+            "comments": self.comments,
+            "consent": True if self.consented else None,
+        }
+
+
+# Each step's question ids, in order: the items of its group.
+_STEP_QUESTIONS = tuple((step.id, tuple(q.id for q in step.questions)) for step in STEPS)
+# Each kind of question with free text: the type of its answers' value.
+_TYPED = {Kind.TEXT: "valueString", Kind.EMAIL: "valueString", Kind.PHONE: "valueString"}
+_TYPED |= {Kind.LONG_TEXT: "valueString", Kind.CONSENT: "valueBoolean"}
+
+
+class _Items(dict[Any, dict[str, Any]]):
+    """One question's answered items, by stored answer (a code, a tuple of codes, a number):
+    each made when first met, and then shared by every response that gives that answer."""
+
+    def __init__(self, question: Question, codings: Mapping[str, dict[str, str]]) -> None:
+        super().__init__()
+        self.question, self.codings = question, codings
+
+    def __missing__(self, value: Any) -> dict[str, Any]:
+        if self.question.kind is Kind.SCALE:
+            answers: list[dict[str, Any]] = [{"valueInteger": value}]
+        else:
+            codes = value if isinstance(value, tuple) else (value,)
+            answers = [{"valueCoding": self._coding(code)} for code in codes]
+        item = self[value] = {"linkId": self.question.id, "answer": answers}
+        return item
+
+    def _coding(self, code: str) -> dict[str, str]:
+        """The code's Coding; without a display for a code the questionnaire does not offer
+        (none is stored: the forms and the rules refuse them)."""
+        found = self.codings.get(code)
+        if found is None:
+            system = next(iter(self.codings.values()))["system"]
+            return {"system": system, "code": str(code)}
+        return found
+
+
+class _Typed:
+    """The items of a question answered in free text, or consent: one for each answer."""
+
+    def __init__(self, question: Question) -> None:
+        self.link_id, self.value_type = question.id, _TYPED[question.kind]
+
+    def __getitem__(self, value: Any) -> dict[str, Any]:
+        return {"linkId": self.link_id, "answer": [{self.value_type: value}]}
 
 
 def _coding(system: str, code: str, display: str) -> dict[str, str]:
@@ -90,44 +138,52 @@ def _coding(system: str, code: str, display: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Every Coding a response may hold, made once: ``answers`` by code, ``outcomes`` by code
-    (``outcome_words``: the outcomes' English labels), ``rules`` by rule id."""
+    """Every Coding a response may hold, made once: ``outcomes`` by code (``outcome_words``:
+    the outcomes' English labels), ``rules`` by rule id; and ``items``, each question's answered
+    items by stored answer."""
 
     canonical: Canonical
-    answers: Mapping[str, dict[str, str]]
     outcomes: Mapping[str, dict[str, str]]
     rules: Mapping[str, dict[str, str]]
+    items: Mapping[str, _Items | _Typed]
 
     @classmethod
     def make(cls, canonical: Canonical, outcome_words: Mapping[str, str]) -> Vocabulary:
         answers, outcomes, rules = (
             canonical.code_system(s) for s in (ANSWER_CODES, OUTCOME_CODES, RULE_CODES)
         )
+        codings = {code: _coding(answers, code, label) for code, label in answer_concepts().items()}
         return cls(
             canonical,
-            {code: _coding(answers, code, label) for code, label in answer_concepts().items()},
             {code: _coding(outcomes, code, words) for code, words in outcome_words.items()},
             {r.id: _coding(rules, r.id, RULE_TEXTS[r.id].staff) for r in RULES},
+            {
+                q.id: _Typed(q) if q.kind in _TYPED else _Items(q, codings)
+                for q in QUESTIONS.values()
+            },
         )
 
 
 def questionnaire_response(record: Record, words: Vocabulary) -> dict[str, Any]:
-    """The submission ``record`` as a ``QuestionnaireResponse``."""
-    canonical = words.canonical
+    """The submission ``record`` as a ``QuestionnaireResponse``: a group a step answered,
+    an item a question answered (a multi-select's codes as stored: in the questionnaire's
+    order)."""
+    canonical, items, given = words.canonical, words.items, record.given()
+    groups = []
+    for step_id, question_ids in _STEP_QUESTIONS:
+        answered = []
+        for question_id in question_ids:
+            value = given.get(question_id)
+            if not value and type(value) is not int:
+                continue  # not answered (None, no text, no codes); a pain score of 0 is
+            answered.append(items[question_id][tuple(value) if type(value) is list else value])
+        if answered:
+            groups.append({"linkId": step_id, "item": answered})
     decision = [
         {"url": "outcome", "valueCoding": words.outcomes[record.outcome]},
         *({"url": "reason", "valueCoding": words.rules[r]} for r in record.reasons),
         {"url": "rulesVersion", "valueString": record.rules_version},
     ]
-    groups = []
-    for step in STEPS:
-        items = [
-            {"linkId": question.id, "answer": answers}
-            for question in step.questions
-            if (answers := _answers(question, record.answer(question), words))
-        ]
-        if items:
-            groups.append({"linkId": step.id, "item": items})
     return {
         "resourceType": "QuestionnaireResponse",
         "id": record.reference,
@@ -139,22 +195,6 @@ def questionnaire_response(record: Record, words: Vocabulary) -> dict[str, Any]:
         "authored": record.authored,
         "item": groups,
     }
-
-
-def _answers(question: Question, value: Any, words: Vocabulary) -> list[dict[str, Any]]:
-    """The answers to ``question`` as FHIR writes them: none for a question not answered."""
-    if value is None or value == "":
-        return []
-    kind = question.kind
-    if kind is Kind.MULTI:
-        return [{"valueCoding": words.answers[code]} for code in value]
-    if kind in (Kind.YES_NO, Kind.SINGLE):
-        return [{"valueCoding": words.answers[value]}]
-    if kind is Kind.SCALE:
-        return [{"valueInteger": value}]
-    if kind is Kind.CONSENT:
-        return [{"valueBoolean": True}]
-    return [{"valueString": value}]
 
 
 _NO_ANSWER = frozenset(STEP_IDS) | display_ids()

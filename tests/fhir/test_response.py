@@ -37,8 +37,8 @@ COMPLETE: dict[str, Any] = {
 }
 
 
-def record(answers: dict[str, Any], **fields: Any) -> Record:
-    decision = evaluate(answers)
+def record(given: dict[str, Any], **fields: Any) -> Record:
+    decision = evaluate(given)
     values: dict[str, Any] = {
         "reference": "IMS-7KQ4-M2XD",
         "authored": "2026-11-24T15:30:00+00:00",
@@ -47,7 +47,7 @@ def record(answers: dict[str, Any], **fields: Any) -> Record:
         "rules_version": decision.rules_version,
         "outcome": decision.outcome,
         "reasons": list(decision.reasons),
-        "answers": answers,
+        "answers": given,
         "full_name": "Marie-Ève Tremblay",
         "email": None,
         "phone": "613-555-0142",
@@ -245,3 +245,24 @@ def test_only_staff_who_see_patients_download_it(app: Flask, admin) -> None:
 
 def test_an_unknown_reference_is_not_found(desk: FlaskClient) -> None:
     assert desk.get("/staff/submissions/IMS-2222-2222/fhir").status_code == 404
+
+
+def test_a_stored_code_no_choice_has_keeps_its_code_without_a_display() -> None:
+    # None is stored (the forms and the rules refuse them), but an export must not stop on one.
+    stored = record(dict(ANSWERS), answers={"pain_duration": "forever"})
+    resource = questionnaire_response(stored, WORDS)
+    (pain,) = (g for g in resource["item"] if g["linkId"] == "pain")
+    assert pain["item"] == [
+        {
+            "linkId": "pain_duration",
+            "answer": [{"valueCoding": {"system": SYSTEM, "code": "forever"}}],
+        }
+    ]
+
+
+def test_a_pain_score_of_zero_is_an_answer_and_empty_text_is_not() -> None:
+    resource = questionnaire_response(record({"pain_intensity": 0}, comments="", email=""), WORDS)
+    answered = {i["linkId"]: i["answer"] for g in resource["item"] for i in g["item"]}
+    assert answered["pain_intensity"] == [{"valueInteger": 0}]
+    assert "comments" not in answered
+    assert "email" not in answered
