@@ -2,14 +2,13 @@
 
 Streamed as the CSV exports are (``app.staff.export.stream_rows``): a read-only snapshot,
 ``FETCH_ROWS`` rows at a time, one small buffer, newest first. Each line is written by
-``app.fhir.response.questionnaire_response``, the function that writes one submission's
+``app.fhir.response.response_json``, the function that writes one submission's
 download, so the two cannot differ.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -19,14 +18,14 @@ from sqlalchemy import ColumnElement, Text, cast, select
 from app.csvsafe import dated_filename
 from app.database import AnySession, begin_read_only
 from app.fhir.resources import vocabulary
-from app.fhir.response import Record, questionnaire_response
+from app.fhir.response import Record, response_json
 from app.models import Submission
 from app.staff.export import Sent, iso_utc, stream_rows
 from app.staff.queries import QueueFilter
 
 _TABLE = Submission.__table__.c
 _REASONS, _ANSWERS = Record._fields.index("reasons"), Record._fields.index("answers")
-_dumps, _loads, _NEWLINE = orjson.dumps, orjson.loads, orjson.OPT_APPEND_NEWLINE
+_loads = orjson.loads
 
 
 def _selected(dialect: str) -> list[ColumnElement[Any]]:
@@ -55,20 +54,10 @@ def ndjson_filename(now: datetime) -> str:
     return dated_filename("ims-screen-export", now, "ndjson")
 
 
-class _LineWriter:
-    """Takes each batch of lines as a csv writer takes rows, for ``stream_rows``."""
-
-    def __init__(self, buffer: io.StringIO) -> None:
-        self.buffer = buffer
-
-    def writerows(self, lines: Iterable[bytes]) -> None:
-        self.buffer.write(b"".join(lines).decode())
-
-
 def ndjson_lines(
     session: AnySession, filters: QueueFilter, me: int, sent: Sent | None = None
-) -> Iterator[str]:
-    """The export as text chunks, each a batch of ``QuestionnaireResponse`` lines, newest
+) -> Iterator[bytes]:
+    """The export as chunks of UTF-8, each a batch of ``QuestionnaireResponse`` lines, newest
     first. ``me``: who exports (for the "assigned to me" filter); ``sent``, if given, follows
     what each chunk handed out. Needs a request context (the canonical URLs)."""
     words = vocabulary()
@@ -77,12 +66,11 @@ def ndjson_lines(
         fields = list(row)
         fields[_REASONS] = _loads(fields[_REASONS] or "[]")
         fields[_ANSWERS] = _loads(fields[_ANSWERS] or "{}")
-        return _dumps(questionnaire_response(Record._make(fields), words), option=_NEWLINE)
+        return response_json(Record._make(fields), words) + b"\n"
 
     begin_read_only(session)  # a snapshot: patients and staff keep writing meanwhile
     dialect = session.get_bind().dialect.name
     query = filters.apply(select(*_selected(dialect)), me).order_by(
         Submission.created_at.desc(), Submission.id.desc()
     )
-    buffer = io.StringIO()
-    yield from stream_rows(session, query, line, _LineWriter(buffer), buffer, sent)
+    yield from stream_rows(session, query, lambda batch: b"".join(map(line, batch)), sent)

@@ -15,7 +15,7 @@ from flask_babel import force_locale, format_number, gettext
 
 from app.fhir.canonical import QUESTIONNAIRE, Canonical
 from app.fhir.questionnaire import ENGLISH, code_systems, questionnaire
-from app.fhir.response import Record, Vocabulary, questionnaire_response
+from app.fhir.response import Record, Vocabulary, response_json
 
 
 def canonical() -> Canonical:
@@ -61,6 +61,6 @@ def _vocabulary(base: str) -> Vocabulary:
     return Vocabulary.make(Canonical(base), words)
 
 
-def response_json(submission: Any) -> bytes:
+def submission_json(submission: Any) -> bytes:
     """A stored submission as a ``QuestionnaireResponse``, in JSON."""
-    return orjson.dumps(questionnaire_response(Record.of(submission), vocabulary()))
+    return response_json(Record.of(submission), vocabulary())

@@ -1,6 +1,6 @@
 """One submission as a FHIR R4 ``QuestionnaireResponse``, and one read back into answers.
 
-``questionnaire_response`` writes a submission's answers in the questionnaire's shape (a group
+``response_json`` writes a submission's answers in the questionnaire's shape (a group
 item per step answered, in order), each answer a Coding of our answer code system, an integer
 or a string; its status is ``completed``, or ``stopped`` for a safety stop. The rules' decision
 travels in one extension of ours, ``screening-decision``: the outcome, every reason and the
@@ -17,7 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC
+from operator import itemgetter
 from typing import Any, NamedTuple
+
+import orjson
 
 from app.fhir.canonical import (
     ANSWER_CODES,
@@ -28,7 +31,8 @@ from app.fhir.canonical import (
     Canonical,
 )
 from app.fhir.questionnaire import answer_concepts, display_ids
-from app.screening.catalogue import Kind, Question
+from app.screening.answers import AnswerError, check_answers
+from app.screening.catalogue import Kind, Question, Step
 from app.screening.questions import QUESTIONNAIRE_VERSION, QUESTIONS, STEP_IDS, STEPS
 from app.screening.rule_texts import RULE_TEXTS
 from app.screening.rules import RULES
@@ -75,41 +79,63 @@ class Record(NamedTuple):
             submission.is_safety_stop,
         )
 
-    def given(self) -> dict[str, Any]:
-        """Every answer, by question id: the clinical answers, the contact details, consent."""
-        return {
+    def given(self) -> tuple[Any, ...]:
+        """Every answer in the questionnaire's order (``QUESTION_IDS``): a clinical answer (a
+        multi-select's codes as a tuple), a contact detail, consent; None where none was given
+        (no text, no codes)."""
+        given = {
+            **_NOT_GIVEN,
             **self.answers,
-            "full_name": self.full_name,
-            "email": self.email,
-            "phone": self.phone,
+            "full_name": self.full_name or None,
+            "email": self.email or None,
+            "phone": self.phone or None,
             "contact_preference": self.contact_preference,
-            "comments": self.comments,
+            "comments": self.comments or None,
             "consent": True if self.consented else None,
         }
+        for question_id in _MULTI_SELECT:
+            if given[question_id] is not None:
+                given[question_id] = tuple(given[question_id]) or None
+        return _pick(given)
 
 
-# Each step's question ids, in order: the items of its group.
-_STEP_QUESTIONS = tuple((step.id, tuple(q.id for q in step.questions)) for step in STEPS)
+_dumps = orjson.dumps
+GROUPS_KEPT = 2000  # a step's groups kept: a few megabytes at most
+QUESTION_IDS = tuple(q.id for step in STEPS for q in step.questions)
+_NOT_GIVEN = dict.fromkeys(QUESTION_IDS)
+_MULTI_SELECT = tuple(q.id for q in QUESTIONS.values() if q.kind is Kind.MULTI)
+_pick = itemgetter(*QUESTION_IDS)
+
+
+def _step_slices() -> tuple[tuple[Step, slice], ...]:
+    """Each step, and where its questions are in ``QUESTION_IDS``."""
+    slices, start = [], 0
+    for step in STEPS:
+        slices.append((step, slice(start, start + len(step.questions))))
+        start += len(step.questions)
+    return tuple(slices)
+
+
 # Each kind of question with free text: the type of its answers' value.
 _TYPED = {Kind.TEXT: "valueString", Kind.EMAIL: "valueString", Kind.PHONE: "valueString"}
 _TYPED |= {Kind.LONG_TEXT: "valueString", Kind.CONSENT: "valueBoolean"}
 
 
-class _Items(dict[Any, dict[str, Any]]):
-    """One question's answered items, by stored answer (a code, a tuple of codes, a number):
-    each made when first met, and then shared by every response that gives that answer."""
+class _Items(dict[Any, bytes]):
+    """One question's answered items in JSON, by stored answer (a code, a tuple of codes, a
+    number): each encoded when first met, then reused by every response that gives it."""
 
     def __init__(self, question: Question, codings: Mapping[str, dict[str, str]]) -> None:
         super().__init__()
         self.question, self.codings = question, codings
 
-    def __missing__(self, value: Any) -> dict[str, Any]:
+    def __missing__(self, value: Any) -> bytes:
         if self.question.kind is Kind.SCALE:
             answers: list[dict[str, Any]] = [{"valueInteger": value}]
         else:
             codes = value if isinstance(value, tuple) else (value,)
             answers = [{"valueCoding": self._coding(code)} for code in codes]
-        item = self[value] = {"linkId": self.question.id, "answer": answers}
+        item = self[value] = _dumps({"linkId": self.question.id, "answer": answers})
         return item
 
     def _coding(self, code: str) -> dict[str, str]:
@@ -123,13 +149,58 @@ class _Items(dict[Any, dict[str, Any]]):
 
 
 class _Typed:
-    """The items of a question answered in free text, or consent: one for each answer."""
+    """The items of a question answered in free text, or consent, in JSON: one each answer."""
 
     def __init__(self, question: Question) -> None:
         self.link_id, self.value_type = question.id, _TYPED[question.kind]
 
-    def __getitem__(self, value: Any) -> dict[str, Any]:
-        return {"linkId": self.link_id, "answer": [{self.value_type: value}]}
+    def __getitem__(self, value: Any) -> bytes:
+        return _dumps({"linkId": self.link_id, "answer": [{self.value_type: value}]})
+
+
+class _Group(dict[tuple[Any, ...], bytes]):
+    """One step's group item in JSON (nothing, for a step not answered), by the step's answers
+    in order: made from its questions' items when first met and, for a step where nothing is
+    typed, kept for the many responses that repeat it (``GROUPS_KEPT`` different ones at most:
+    most patients answer most questions alike)."""
+
+    def __init__(self, step: Step, codings: Mapping[str, dict[str, str]]) -> None:
+        super().__init__()
+        self.opening = b'{"linkId":"%s","item":[' % step.id.encode()
+        self.tables = tuple(
+            _Typed(q) if q.kind in _TYPED else _Items(q, codings) for q in step.questions
+        )
+        self.keep = not any(q.kind in _TYPED for q in step.questions)
+
+    def __missing__(self, values: tuple[Any, ...]) -> bytes:
+        answered = [
+            item[value]
+            for item, value in zip(self.tables, values, strict=True)
+            if value is not None
+        ]
+        group = self.opening + b",".join(answered) + b"]}" if answered else b""
+        if self.keep and len(self) < GROUPS_KEPT:
+            self[values] = group
+        return group
+
+
+class _Decisions(dict[tuple[str, tuple[str, ...], str], bytes]):
+    """The decision extension in JSON, by outcome, reasons and rules version: each encoded
+    when first met (a few hundred in all), then reused."""
+
+    def __init__(self, url: str, outcomes: Mapping[str, Any], rules: Mapping[str, Any]) -> None:
+        super().__init__()
+        self.url, self.outcomes, self.rules = url, outcomes, rules
+
+    def __missing__(self, key: tuple[str, tuple[str, ...], str]) -> bytes:
+        outcome, reasons, rules_version = key
+        parts = [
+            {"url": "outcome", "valueCoding": self.outcomes[outcome]},
+            *({"url": "reason", "valueCoding": self.rules[r]} for r in reasons),
+            {"url": "rulesVersion", "valueString": rules_version},
+        ]
+        encoded = self[key] = _dumps({"url": self.url, "extension": parts})
+        return encoded
 
 
 def _coding(system: str, code: str, display: str) -> dict[str, str]:
@@ -138,14 +209,13 @@ def _coding(system: str, code: str, display: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Every Coding a response may hold, made once: ``outcomes`` by code (``outcome_words``:
-    the outcomes' English labels), ``rules`` by rule id; and ``items``, each question's answered
-    items by stored answer."""
+    """The parts many responses share, each encoded once: ``steps``, each step's group by its
+    answers; ``decisions``, the decision extension by outcome and reasons
+    (``outcome_words``: the outcomes' English labels, their Codings' displays)."""
 
     canonical: Canonical
-    outcomes: Mapping[str, dict[str, str]]
-    rules: Mapping[str, dict[str, str]]
-    items: Mapping[str, _Items | _Typed]
+    steps: tuple[tuple[_Group, slice], ...]  # each step's group, and where its answers are
+    decisions: _Decisions
 
     @classmethod
     def make(cls, canonical: Canonical, outcome_words: Mapping[str, str]) -> Vocabulary:
@@ -155,46 +225,38 @@ class Vocabulary:
         codings = {code: _coding(answers, code, label) for code, label in answer_concepts().items()}
         return cls(
             canonical,
-            {code: _coding(outcomes, code, words) for code, words in outcome_words.items()},
-            {r.id: _coding(rules, r.id, RULE_TEXTS[r.id].staff) for r in RULES},
-            {
-                q.id: _Typed(q) if q.kind in _TYPED else _Items(q, codings)
-                for q in QUESTIONS.values()
-            },
+            tuple((_Group(step, codings), where) for step, where in _step_slices()),
+            _Decisions(
+                canonical.decision,
+                {code: _coding(outcomes, code, words) for code, words in outcome_words.items()},
+                {r.id: _coding(rules, r.id, RULE_TEXTS[r.id].staff) for r in RULES},
+            ),
         )
 
 
-def questionnaire_response(record: Record, words: Vocabulary) -> dict[str, Any]:
-    """The submission ``record`` as a ``QuestionnaireResponse``: a group a step answered,
-    an item a question answered (a multi-select's codes as stored: in the questionnaire's
-    order)."""
-    canonical, items, given = words.canonical, words.items, record.given()
-    groups = []
-    for step_id, question_ids in _STEP_QUESTIONS:
-        answered = []
-        for question_id in question_ids:
-            value = given.get(question_id)
-            if not value and type(value) is not int:
-                continue  # not answered (None, no text, no codes); a pain score of 0 is
-            answered.append(items[question_id][tuple(value) if type(value) is list else value])
-        if answered:
-            groups.append({"linkId": step_id, "item": answered})
-    decision = [
-        {"url": "outcome", "valueCoding": words.outcomes[record.outcome]},
-        *({"url": "reason", "valueCoding": words.rules[r]} for r in record.reasons),
-        {"url": "rulesVersion", "valueString": record.rules_version},
-    ]
-    return {
-        "resourceType": "QuestionnaireResponse",
-        "id": record.reference,
-        "language": LANGUAGES.get(record.locale, record.locale.replace("_", "-")),
-        "extension": [{"url": canonical.decision, "extension": decision}],
-        "identifier": {"system": canonical.references, "value": record.reference},
-        "questionnaire": f"{canonical.questionnaire}|{record.questionnaire_version}",
-        "status": "stopped" if record.is_safety_stop else "completed",
-        "authored": record.authored,
-        "item": groups,
-    }
+def response_json(record: Record, words: Vocabulary) -> bytes:
+    """The submission ``record`` as a ``QuestionnaireResponse``, in JSON: its own fields, the
+    decision extension, then a group a step answered, an item a question answered (a
+    multi-select's codes as stored: in the questionnaire's order). The decision and the
+    answered items come encoded from ``words``: only what is the submission's own (its
+    reference, times, versions, the text its patient typed) is encoded here."""
+    canonical, given = words.canonical, record.given()
+    groups = [found for group, where in words.steps if (found := group[given[where]])]
+    own = _dumps(
+        {
+            "resourceType": "QuestionnaireResponse",
+            "id": record.reference,
+            "language": LANGUAGES.get(record.locale, record.locale.replace("_", "-")),
+            "identifier": {"system": canonical.references, "value": record.reference},
+            "questionnaire": f"{canonical.questionnaire}|{record.questionnaire_version}",
+            "status": "stopped" if record.is_safety_stop else "completed",
+            "authored": record.authored,
+        }
+    )
+    decision = words.decisions[record.outcome, tuple(record.reasons), record.rules_version]
+    return b"".join(
+        (own[:-1], b',"extension":[', decision, b'],"item":[', b",".join(groups), b"]}")
+    )
 
 
 _NO_ANSWER = frozenset(STEP_IDS) | display_ids()
@@ -208,7 +270,10 @@ class ResponseError(ValueError):
 def answers_from_response(resource: Mapping[str, Any]) -> dict[str, Any]:
     """The answers a ``QuestionnaireResponse`` to our questionnaire holds, as ``rules.evaluate``
     takes them: a code, a list of codes (in the questionnaire's order), a whole number or text,
-    by question id. Consent reads as ``"y"``. Items of other questionnaires are refused."""
+    by question id. Consent reads as ``"y"``. Raises ``ResponseError`` for a resource that is
+    not a response to this questionnaire, and for an answer the questionnaire does not allow,
+    which a form that does not enforce all of it may send: "None of these" with another choice,
+    a pain score out of range, text longer than its question allows."""
     if resource.get("resourceType") != "QuestionnaireResponse":
         raise ResponseError("not a QuestionnaireResponse")
     canonical, _, version = str(resource.get("questionnaire", "")).partition("|")
@@ -234,8 +299,14 @@ def answers_from_response(resource: Mapping[str, Any]) -> dict[str, Any]:
         if question.kind is Kind.MULTI:
             order = [choice.code for choice in question.choices]
             answers[question.id] = sorted(set(values), key=order.index)
+        elif len(values) > 1:
+            raise ResponseError(f"{question.id}: more than one answer")
         else:
             answers[question.id] = values[0]
+    try:
+        check_answers(answers)
+    except AnswerError as refused:
+        raise ResponseError(str(refused)) from refused
     return answers
 
 
@@ -261,4 +332,7 @@ def _value(question: Question, answer: Mapping[str, Any]) -> Any:
         return answer.get("valueInteger")
     if kind is Kind.CONSENT:
         return "y" if answer.get("valueBoolean") is True else None
-    return answer.get("valueString")
+    text = answer.get("valueString")
+    if text is not None and len(text) > (question.max_length or len(text)):
+        raise ResponseError(f"{question.id}: longer than {question.max_length} characters")
+    return text

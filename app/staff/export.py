@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from operator import itemgetter
 from types import MappingProxyType
-from typing import Any
+from typing import Any, AnyStr
 
 import orjson
 from sqlalchemy import (
@@ -60,6 +60,8 @@ from app.staff.queries import QueueFilter
 FETCH_ROWS = 1000  # rows fetched from the database at a time
 BATCH_ROWS = 500  # rows written per chunk handed to the server
 
+# Makes one chunk of an export (its text or bytes) from a batch of selected rows.
+Chunk = Callable[[Sequence[Any]], AnyStr]
 _loads = orjson.loads  # a third of json.loads's time on the answers (the export's hot spot)
 _TABLE = Submission.__table__.c
 _TIMESTAMPS = ("created_at", "consented_at")
@@ -178,36 +180,42 @@ def csv_lines(
     yield BOM
     writer.writerow(COLUMNS)
     yield drain(buffer)
-    yield from stream_rows(session, query, row_cells, writer, buffer, sent)
+    yield from stream_rows(session, query, written(row_cells, writer, buffer), sent)
+
+
+def written(cells: Callable[[Any], Any], writer: Any, buffer: io.StringIO) -> Chunk[str]:
+    """What makes a CSV export's chunk of rows: ``cells`` makes each row's cells, ``writer``
+    (a csv writer, or what takes ``cells``' rows as one does) writes them into ``buffer``."""
+
+    def chunk(batch: Sequence[Any]) -> str:
+        writer.writerows(map(cells, batch))
+        return drain(buffer)
+
+    return chunk
 
 
 def stream_rows(
-    session: AnySession,
-    query: Select[Any],
-    cells: Callable[[Any], Any],
-    writer: Any,
-    buffer: io.StringIO,
-    sent: Sent | None,
-) -> Iterator[str]:
-    """The rows of ``query`` (first column: the reference) as ``cells`` make them, written by
-    ``writer`` (a csv writer, or what takes ``cells``' rows as one does) into ``buffer`` and
-    handed out ``BATCH_ROWS`` a chunk; ``sent``, if given, follows what each chunk handed out.
-    Both exports write their rows so."""
+    session: AnySession, query: Select[Any], chunk: Chunk[AnyStr], sent: Sent | None
+) -> Iterator[AnyStr]:
+    """The rows of ``query`` (first column: the reference), ``BATCH_ROWS`` at a time, each
+    batch handed out as ``chunk`` writes it; ``sent``, if given, follows what each chunk
+    handed out. Every export of the queue streams its rows so."""
     # Core execution on the session's connection: plain rows, without the ORM's row loading.
     result = session.connection().execute(query.execution_options(yield_per=FETCH_ROWS))
     try:
         for batch in result.partitions(BATCH_ROWS):
-            writer.writerows(map(cells, batch))
+            written = chunk(batch)
             if sent is not None:
                 sent.rows += len(batch)
                 sent.newest = sent.newest or batch[0][0]
                 sent.oldest = batch[-1][0]
-            yield drain(buffer)
+            yield written
     finally:
         result.close()  # also when the client goes away mid-download
 
 
-Lines = Callable[[AnySession, QueueFilter, int, Sent], Iterator[str]]
+# An export's chunks: text (the CSV exports) or UTF-8 (the FHIR NDJSON).
+Lines = Callable[[AnySession, QueueFilter, int, Sent], Iterator[Any]]
 
 
 def recorded_lines(
@@ -216,7 +224,7 @@ def recorded_lines(
     me: int,
     lines: Lines = csv_lines,
     kind: Mapping[str, Any] = MappingProxyType({}),
-) -> Iterator[str]:
+) -> Iterator[Any]:
     """An export's lines (``csv_lines``, ``app.staff.readable_export.readable_lines`` or
     ``app.fhir.bulk.ndjson_lines``), then the audit record of what left: how many rows, the
     references of the newest and the oldest, whether the download finished (a browser may stop

@@ -30,7 +30,7 @@ from app.screening.catalogue import Kind, Question
 from app.screening.codes import Outcome
 from app.screening.questions import CLINICAL_QUESTIONS
 from app.screening.rule_texts import RULE_TEXTS
-from app.staff.export import Sent, iso_utc, stream_rows
+from app.staff.export import Sent, iso_utc, stream_rows, written
 from app.staff.forms import OUTCOME_LABELS, STATUS_LABELS
 from app.staff.queries import QueueFilter
 from app.staff.rows import last_action_words
@@ -295,5 +295,5 @@ def readable_lines(
     question_headings = [gettext(q.label) for q in CLINICAL_QUESTIONS.values()]
     writer.writerow(neutralised([str(h) for h in HEADINGS] + question_headings))
     yield BOM + drain(buffer)
-    rows = _RowWriter(buffer)
-    yield from stream_rows(session, query, partial(_cells, words=words), rows, buffer, sent)
+    chunk = written(partial(_cells, words=words), _RowWriter(buffer), buffer)
+    yield from stream_rows(session, query, chunk, sent)

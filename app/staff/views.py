@@ -35,7 +35,7 @@ from app.database import utcnow
 from app.dates import follow_up_moment
 from app.extensions import db
 from app.fhir.canonical import FHIR_JSON
-from app.fhir.resources import response_json
+from app.fhir.resources import submission_json
 from app.models import StaffUser, Submission
 from app.references import canonical_reference
 from app.screening.codes import Outcome
@@ -356,7 +356,7 @@ def fhir(reference: str) -> ResponseReturnValue:
     audit.record("submission.fhir", submission_id=found.id)
     db.session.commit()
     return Response(
-        response_json(found),
+        submission_json(found),
         mimetype=FHIR_JSON,
         headers={"Content-Disposition": f'attachment; filename="ims-screen-{reference}.json"'},
     )

@@ -5,6 +5,7 @@ not check (FHIR R4, QuestionnaireResponse: "the response mirrors the questionnai
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -29,11 +30,22 @@ WORDS = Vocabulary.make(CANONICAL, {outcome: outcome.replace("_", " ") for outco
 
 def validated(resource: Mapping[str, Any]) -> Any:
     """The resource parsed and validated by its ``fhir.resources`` R4B model (raises if not);
-    what it writes back must be what it read (but for UTC, which it writes ``Z``)."""
+    what it writes back must be what it read, but for how it writes a UTC time."""
     model = MODELS[resource["resourceType"]].model_validate(resource)
-    as_read = orjson.loads(orjson.dumps(resource).replace(b'+00:00"', b'Z"'))
-    assert model.model_dump(mode="json", exclude_none=True) == as_read
+    written = orjson.dumps(model.model_dump(mode="json", exclude_none=True))
+    assert _utc_as_one(written) == _utc_as_one(orjson.dumps(resource))
     return model
+
+
+_UTC_TIME = re.compile(rb'(T\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?(?:Z|\+00:00)"')
+
+
+def _utc_as_one(encoded: bytes) -> Any:
+    """JSON with each UTC time written one way (``.953Z``, ``.953000Z`` and, for a whole
+    second, ``+00:00`` and ``Z`` are the same moment)."""
+    return orjson.loads(
+        _UTC_TIME.sub(lambda m: m[1] + b"." + (m[2] or b"").ljust(6, b"0") + b'Z"', encoded)
+    )
 
 
 def _by_link_id(items: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:

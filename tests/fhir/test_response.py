@@ -14,7 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.fhir.questionnaire import questionnaire
-from app.fhir.response import Record, ResponseError, answers_from_response, questionnaire_response
+from app.fhir.response import (
+    Record,
+    ResponseError,
+    Vocabulary,
+    answers_from_response,
+    response_json,
+)
+from app.screening.codes import Outcome
 from app.screening.questions import CLINICAL_QUESTIONS, QUESTIONS
 from app.screening.rules import evaluate
 from tests.admin import events
@@ -74,7 +81,7 @@ def in_catalogue_order(answers: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_a_submission_is_a_completed_response_with_its_decision() -> None:
-    resource = questionnaire_response(record(COMPLETE), WORDS)
+    resource = orjson.loads(response_json(record(COMPLETE), WORDS))
     validated(resource)
     assert_conforms(resource, QUESTIONNAIRE)
     assert resource["id"] == "IMS-7KQ4-M2XD"
@@ -128,7 +135,7 @@ def test_a_safety_stop_is_a_stopped_response_without_contact_details() -> None:
         consented=False,
         is_safety_stop=True,
     )
-    resource = questionnaire_response(stop, WORDS)
+    resource = orjson.loads(response_json(stop, WORDS))
     validated(resource)
     assert_conforms(resource, QUESTIONNAIRE)
     assert resource["status"] == "stopped"
@@ -145,7 +152,7 @@ def test_a_safety_stop_is_a_stopped_response_without_contact_details() -> None:
 )
 def test_a_response_reads_back_into_the_same_answers_and_decision(answers: dict[str, Any]) -> None:
     stored = in_catalogue_order(answers)
-    resource = questionnaire_response(record(stored), WORDS)
+    resource = orjson.loads(response_json(record(stored), WORDS))
     validated(resource)
     assert_conforms(resource, QUESTIONNAIRE, all_required=False)  # answers drawn may be few
     read = answers_from_response(resource)
@@ -191,6 +198,27 @@ def test_a_response_from_another_deployment_or_without_displays_reads() -> None:
         (answered("pain_duration", coded("forever")), "not a code this question offers"),
         (answered("pain_duration", coded("yes")), "not a code this question offers"),
         (answered("shoe_size", {"valueInteger": 9}), "not a question of this questionnaire"),
+        # What a form that does not enforce the whole questionnaire may send (LHC-Forms lets
+        # "None of these" go with another choice, and text past its length):
+        (
+            answered("diagnoses", coded("tennis_elbow"))
+            | {"item": [{"linkId": "diagnoses", "answer": [coded("tennis_elbow"), coded("none")]}]},
+            "cannot be combined",
+        ),
+        (answered("pain_intensity", {"valueInteger": 11}), "whole number from 0 to 10"),
+        (answered("full_name", {"valueString": "x" * 101}), "longer than 100 characters"),
+        (
+            {
+                **answered("pain_duration", coded("over_12_months")),
+                "item": [
+                    {
+                        "linkId": "pain_duration",
+                        "answer": [coded("over_12_months"), coded("under_6_weeks")],
+                    }
+                ],
+            },
+            "more than one answer",
+        ),
     ],
 )
 def test_a_response_the_questionnaire_does_not_allow_is_refused(
@@ -250,7 +278,7 @@ def test_an_unknown_reference_is_not_found(desk: FlaskClient) -> None:
 def test_a_stored_code_no_choice_has_keeps_its_code_without_a_display() -> None:
     # None is stored (the forms and the rules refuse them), but an export must not stop on one.
     stored = record(dict(ANSWERS), answers={"pain_duration": "forever"})
-    resource = questionnaire_response(stored, WORDS)
+    resource = orjson.loads(response_json(stored, WORDS))
     (pain,) = (g for g in resource["item"] if g["linkId"] == "pain")
     assert pain["item"] == [
         {
@@ -261,8 +289,27 @@ def test_a_stored_code_no_choice_has_keeps_its_code_without_a_display() -> None:
 
 
 def test_a_pain_score_of_zero_is_an_answer_and_empty_text_is_not() -> None:
-    resource = questionnaire_response(record({"pain_intensity": 0}, comments="", email=""), WORDS)
+    resource = orjson.loads(
+        response_json(record({"pain_intensity": 0}, comments="", email=""), WORDS)
+    )
     answered = {i["linkId"]: i["answer"] for g in resource["item"] for i in g["item"]}
     assert answered["pain_intensity"] == [{"valueInteger": 0}]
     assert "comments" not in answered
     assert "email" not in answered
+
+
+def test_a_steps_groups_are_kept_up_to_a_bound_and_typed_ones_never(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("app.fhir.response.GROUPS_KEPT", 2)
+    words = Vocabulary.make(CANONICAL, {outcome: outcome for outcome in Outcome})
+    written = [
+        response_json(record(COMPLETE | {"pain_intensity": score}), words) for score in range(5)
+    ]
+    groups = {group.opening: group for group, _ in words.steps}
+    assert len(groups[b'{"linkId":"pain","item":[']) == 2  # five different, two kept
+    assert len(groups[b'{"linkId":"safety","item":[']) == 1  # the same each time
+    assert len(groups[b'{"linkId":"contact","item":[']) == 0  # what a patient typed: never
+    for score, encoded in enumerate(written):  # kept or not, each is written in full
+        pain = {i["linkId"]: i["answer"] for i in orjson.loads(encoded)["item"][1]["item"]}
+        assert pain["pain_intensity"] == [{"valueInteger": score}]
