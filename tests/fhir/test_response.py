@@ -313,3 +313,17 @@ def test_a_steps_groups_are_kept_up_to_a_bound_and_typed_ones_never(
     for score, encoded in enumerate(written):  # kept or not, each is written in full
         pain = {i["linkId"]: i["answer"] for i in orjson.loads(encoded)["item"][1]["item"]}
         assert pain["pain_intensity"] == [{"valueInteger": score}]
+
+
+def test_the_download_is_in_the_submissions_access_report(
+    app: Flask, desk: FlaskClient, admin
+) -> None:
+    made = make_submission(app)
+    desk.get(f"/staff/submissions/{made.reference}/fhir")
+    client = app.test_client()
+    sign_in(client, app, admin)
+    report = client.get(f"/admin/audit/submissions/{made.reference}/csv").get_data(as_text=True)
+    lines = report.removeprefix("\ufeff").splitlines()[1:]
+    assert [line.split(",")[3:5] for line in lines] == [
+        ["FHIR record downloaded", "submission.fhir"]
+    ]
