@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 if TYPE_CHECKING:
@@ -100,6 +100,12 @@ def register_query_encoding(app: Flask) -> None:
     app.wsgi_app = EncodedQueryString(app.wsgi_app)  # type: ignore[method-assign]
 
 
+def _sets_cookie() -> bool:
+    """Whether this response will carry the session's cookie (as Flask decides, after the
+    ``after_request`` functions)."""
+    return current_app.session_interface.should_set_cookie(current_app, session)
+
+
 def register_security_headers(app: Flask) -> None:
     """Add the headers of QUALITY.md to every response, error pages included."""
     send_hsts = app.config["SEND_HSTS"]
@@ -119,8 +125,14 @@ def register_security_headers(app: Flask) -> None:
             headers["Strict-Transport-Security"] = HSTS
         # Pages may hold patient data or depend on the session: never store them anywhere.
         # Static files, and the responses their views mark public (the FHIR questionnaire,
-        # app.fhir.views), carry nothing personal and may be cached.
-        if request.endpoint != "static" and not response.cache_control.public:
+        # app.fhir.views), carry nothing personal and may be cached, unless this response
+        # also sets the session's cookie (a ``?lang=`` remembered, a staff session renewed),
+        # which no shared cache may keep. (``send_file`` with a ``max_age`` marks a file public
+        # too: send nothing private that way.)
+        cacheable = request.endpoint == "static" or (
+            response.cache_control.public and not _sets_cookie()
+        )
+        if not cacheable:
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"
         headers.setdefault("Vary", "Cookie")

@@ -1,7 +1,9 @@
 """The FHIR resources' names and canonical addresses, and the media types they travel in.
 
 Canonical URLs are made from one base, the address the app is served at (``PUBLIC_URL``) with
-``/fhir``: each resource's canonical URL is also where the app serves it. Pure: no Flask.
+``/fhir``: the questionnaire's and each code system's canonical URL is also where the app serves
+it; the decision extension's URL and the references' identifier system are names only.
+Pure: no Flask.
 """
 
 from __future__ import annotations

@@ -4,13 +4,13 @@ Built from the catalogue (``app.screening.questions``), as the forms and the pag
 step a group item, every question an item whose ``linkId`` is its id, every choice an answer
 option coded in our answer code system. English is the resources' language; each text carries
 its French in FHIR's translation extension (a ``CodeSystem``: in a designation). ``say`` gives
-a text in a locale (``app.fhir.views`` passes Flask-Babel's catalogue), so this module needs no
-request and no Flask.
+a text in a locale (``app.fhir.resources`` passes Flask-Babel's catalogue), so this module
+needs no request and no Flask.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from app.fhir.canonical import (
@@ -26,6 +26,7 @@ from app.fhir.canonical import (
     Canonical,
 )
 from app.screening.catalogue import N_, NONE_CODE, SCALE_MAX, SCALE_MIN, Kind, Question, Step
+from app.screening.codes import Outcome
 from app.screening.questions import QUESTIONNAIRE_VERSION, QUESTIONS, STEPS
 from app.screening.rule_texts import RULE_TEXTS
 from app.screening.rules import RULES, RULES_VERSION
@@ -46,6 +47,14 @@ ITEM_TYPES = {
     Kind.CONSENT: "boolean",
 }
 CODED = frozenset({Kind.YES_NO, Kind.SINGLE, Kind.MULTI})
+# What each item type's answers hold (QuestionnaireResponse.item.answer.value[x]).
+ANSWER_VALUES = {
+    "choice": "valueCoding",
+    "integer": "valueInteger",
+    "string": "valueString",
+    "text": "valueString",
+    "boolean": "valueBoolean",
+}
 
 
 class Say(Protocol):
@@ -167,10 +176,11 @@ def answer_concepts() -> dict[str, str]:
     }
 
 
-def code_systems(canonical: Canonical, say: Say) -> dict[str, dict[str, Any]]:
-    """Our three code systems, by id: the answers, the outcomes, the rules."""
-    from app.staff.forms import OUTCOME_LABELS  # its labels, lazily translated
-
+def code_systems(
+    canonical: Canonical, say: Say, outcome_labels: Mapping[Outcome, Any]
+) -> dict[str, dict[str, Any]]:
+    """Our three code systems, by id: the answers, the outcomes (``outcome_labels``: the
+    staff's words for each, as ``say`` takes them), the rules."""
     answers = _code_system(
         canonical,
         say,
@@ -185,7 +195,7 @@ def code_systems(canonical: Canonical, say: Say) -> dict[str, dict[str, Any]]:
         OUTCOME_CODES,
         "IMSScreenOutcome",
         RULES_VERSION,
-        ((str(code), label, None) for code, label in OUTCOME_LABELS.items()),
+        ((str(code), label, None) for code, label in outcome_labels.items()),
     )
     rules = _code_system(
         canonical,

@@ -16,6 +16,7 @@ from flask_babel import force_locale, format_number, gettext
 from app.fhir.canonical import QUESTIONNAIRE, Canonical
 from app.fhir.questionnaire import ENGLISH, code_systems, questionnaire
 from app.fhir.response import Record, Vocabulary, response_json
+from app.staff.forms import OUTCOME_LABELS
 
 
 def canonical() -> Canonical:
@@ -44,7 +45,8 @@ def _published(base: str) -> dict[str, bytes]:
     """Every public resource under ``base``, encoded once: they change only with a release."""
     under = Canonical(base)
     resources = {f"Questionnaire/{QUESTIONNAIRE}": questionnaire(under, say)}
-    resources |= {f"CodeSystem/{sid}": cs for sid, cs in code_systems(under, say).items()}
+    systems = code_systems(under, say, OUTCOME_LABELS)
+    resources |= {f"CodeSystem/{system_id}": cs for system_id, cs in systems.items()}
     return {path: orjson.dumps(resource) for path, resource in resources.items()}
 
 
@@ -55,8 +57,6 @@ def vocabulary() -> Vocabulary:
 
 @lru_cache(maxsize=4)
 def _vocabulary(base: str) -> Vocabulary:
-    from app.staff.forms import OUTCOME_LABELS
-
     words = {str(code): say(ENGLISH, label) for code, label in OUTCOME_LABELS.items()}
     return Vocabulary.make(Canonical(base), words)
 

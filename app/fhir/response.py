@@ -7,14 +7,12 @@ travels in one extension of ours, ``screening-decision``: the outcome, every rea
 rules version (docs/interoperability.md says why an extension and not a ``RiskAssessment``).
 The same function writes the staff download and each line of the bulk export.
 
-``answers_from_response`` reads any ``QuestionnaireResponse`` to our questionnaire (ours, or
-one another system such as LHC-Forms made) into the mapping ``rules.evaluate`` takes.
-Pure: no Flask or SQLAlchemy.
+``app.fhir.reading`` reads one back. Pure: no Flask or SQLAlchemy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from operator import itemgetter
@@ -24,16 +22,13 @@ import orjson
 
 from app.fhir.canonical import (
     ANSWER_CODES,
-    LANGUAGES,
     OUTCOME_CODES,
-    QUESTIONNAIRE,
     RULE_CODES,
     Canonical,
 )
-from app.fhir.questionnaire import answer_concepts, display_ids
-from app.screening.answers import AnswerError, check_answers
+from app.fhir.questionnaire import ANSWER_VALUES, CODED, ITEM_TYPES, answer_concepts
 from app.screening.catalogue import Kind, Question, Step
-from app.screening.questions import QUESTIONNAIRE_VERSION, QUESTIONS, STEP_IDS, STEPS
+from app.screening.questions import QUESTIONS, STEPS
 from app.screening.rule_texts import RULE_TEXTS
 from app.screening.rules import RULES
 
@@ -89,7 +84,7 @@ class Record(NamedTuple):
             "full_name": self.full_name or None,
             "email": self.email or None,
             "phone": self.phone or None,
-            "contact_preference": self.contact_preference,
+            "contact_preference": self.contact_preference or None,
             "comments": self.comments or None,
             "consent": True if self.consented else None,
         }
@@ -100,7 +95,8 @@ class Record(NamedTuple):
 
 
 _dumps = orjson.dumps
-GROUPS_KEPT = 2000  # a step's groups kept: a few megabytes at most
+# The most parts kept of each kind: a step's groups, and decisions (a few megabytes at most).
+GROUPS_KEPT = DECISIONS_KEPT = 2000
 QUESTION_IDS = tuple(q.id for step in STEPS for q in step.questions)
 _NOT_GIVEN = dict.fromkeys(QUESTION_IDS)
 _MULTI_SELECT = tuple(q.id for q in QUESTIONS.values() if q.kind is Kind.MULTI)
@@ -116,16 +112,34 @@ def _step_slices() -> tuple[tuple[Step, slice], ...]:
     return tuple(slices)
 
 
-# Each kind of question with free text: the type of its answers' value.
-_TYPED = {Kind.TEXT: "valueString", Kind.EMAIL: "valueString", Kind.PHONE: "valueString"}
-_TYPED |= {Kind.LONG_TEXT: "valueString", Kind.CONSENT: "valueBoolean"}
+# The kinds of question answered in free text, and consent: what their answers hold.
+_TYPED: dict[Kind, str] = {
+    kind: ANSWER_VALUES[ITEM_TYPES[kind]]
+    for kind in Kind
+    if kind not in CODED and kind is not Kind.SCALE
+}
+
+
+class _Codings(dict[str, dict[str, str]]):
+    """A code system's Codings, by code. A code it does not hold (none is stored: the forms
+    and the rules refuse them; a rule a later version retired, say) gets a Coding without a
+    display, so that an export never stops on one."""
+
+    def __init__(self, system: str, displays: Mapping[str, str]) -> None:
+        super().__init__(
+            {code: {"system": system, "code": code, "display": d} for code, d in displays.items()}
+        )
+        self.system = system
+
+    def __missing__(self, code: Any) -> dict[str, str]:
+        return {"system": self.system, "code": str(code)}
 
 
 class _Items(dict[Any, bytes]):
     """One question's answered items in JSON, by stored answer (a code, a tuple of codes, a
     number): each encoded when first met, then reused by every response that gives it."""
 
-    def __init__(self, question: Question, codings: Mapping[str, dict[str, str]]) -> None:
+    def __init__(self, question: Question, codings: _Codings) -> None:
         super().__init__()
         self.question, self.codings = question, codings
 
@@ -134,18 +148,9 @@ class _Items(dict[Any, bytes]):
             answers: list[dict[str, Any]] = [{"valueInteger": value}]
         else:
             codes = value if isinstance(value, tuple) else (value,)
-            answers = [{"valueCoding": self._coding(code)} for code in codes]
+            answers = [{"valueCoding": self.codings[code]} for code in codes]
         item = self[value] = _dumps({"linkId": self.question.id, "answer": answers})
         return item
-
-    def _coding(self, code: str) -> dict[str, str]:
-        """The code's Coding; without a display for a code the questionnaire does not offer
-        (none is stored: the forms and the rules refuse them)."""
-        found = self.codings.get(code)
-        if found is None:
-            system = next(iter(self.codings.values()))["system"]
-            return {"system": system, "code": str(code)}
-        return found
 
 
 class _Typed:
@@ -164,7 +169,7 @@ class _Group(dict[tuple[Any, ...], bytes]):
     typed, kept for the many responses that repeat it (``GROUPS_KEPT`` different ones at most:
     most patients answer most questions alike)."""
 
-    def __init__(self, step: Step, codings: Mapping[str, dict[str, str]]) -> None:
+    def __init__(self, step: Step, codings: _Codings) -> None:
         super().__init__()
         self.opening = b'{"linkId":"%s","item":[' % step.id.encode()
         self.tables = tuple(
@@ -186,9 +191,10 @@ class _Group(dict[tuple[Any, ...], bytes]):
 
 class _Decisions(dict[tuple[str, tuple[str, ...], str], bytes]):
     """The decision extension in JSON, by outcome, reasons and rules version: each encoded
-    when first met (a few hundred in all), then reused."""
+    when first met, and kept (``DECISIONS_KEPT`` different ones at most) for the responses
+    that repeat it."""
 
-    def __init__(self, url: str, outcomes: Mapping[str, Any], rules: Mapping[str, Any]) -> None:
+    def __init__(self, url: str, outcomes: _Codings, rules: _Codings) -> None:
         super().__init__()
         self.url, self.outcomes, self.rules = url, outcomes, rules
 
@@ -199,12 +205,10 @@ class _Decisions(dict[tuple[str, tuple[str, ...], str], bytes]):
             *({"url": "reason", "valueCoding": self.rules[r]} for r in reasons),
             {"url": "rulesVersion", "valueString": rules_version},
         ]
-        encoded = self[key] = _dumps({"url": self.url, "extension": parts})
+        encoded = _dumps({"url": self.url, "extension": parts})
+        if len(self) < DECISIONS_KEPT:
+            self[key] = encoded
         return encoded
-
-
-def _coding(system: str, code: str, display: str) -> dict[str, str]:
-    return {"system": system, "code": code, "display": display}
 
 
 @dataclass(frozen=True)
@@ -222,14 +226,14 @@ class Vocabulary:
         answers, outcomes, rules = (
             canonical.code_system(s) for s in (ANSWER_CODES, OUTCOME_CODES, RULE_CODES)
         )
-        codings = {code: _coding(answers, code, label) for code, label in answer_concepts().items()}
+        codings = _Codings(answers, answer_concepts())
         return cls(
             canonical,
             tuple((_Group(step, codings), where) for step, where in _step_slices()),
             _Decisions(
                 canonical.decision,
-                {code: _coding(outcomes, code, words) for code, words in outcome_words.items()},
-                {r.id: _coding(rules, r.id, RULE_TEXTS[r.id].staff) for r in RULES},
+                _Codings(outcomes, outcome_words),
+                _Codings(rules, {rule.id: RULE_TEXTS[rule.id].staff for rule in RULES}),
             ),
         )
 
@@ -246,7 +250,7 @@ def response_json(record: Record, words: Vocabulary) -> bytes:
         {
             "resourceType": "QuestionnaireResponse",
             "id": record.reference,
-            "language": LANGUAGES.get(record.locale, record.locale.replace("_", "-")),
+            "language": record.locale.replace("_", "-"),  # BCP 47: fr-CA
             "identifier": {"system": canonical.references, "value": record.reference},
             "questionnaire": f"{canonical.questionnaire}|{record.questionnaire_version}",
             "status": "stopped" if record.is_safety_stop else "completed",
@@ -254,85 +258,5 @@ def response_json(record: Record, words: Vocabulary) -> bytes:
         }
     )
     decision = words.decisions[record.outcome, tuple(record.reasons), record.rules_version]
-    return b"".join(
-        (own[:-1], b',"extension":[', decision, b'],"item":[', b",".join(groups), b"]}")
-    )
-
-
-_NO_ANSWER = frozenset(STEP_IDS) | display_ids()
-
-
-class ResponseError(ValueError):
-    """A ``QuestionnaireResponse`` that is not one to our questionnaire, or holds an answer it
-    does not allow."""
-
-
-def answers_from_response(resource: Mapping[str, Any]) -> dict[str, Any]:
-    """The answers a ``QuestionnaireResponse`` to our questionnaire holds, as ``rules.evaluate``
-    takes them: a code, a list of codes (in the questionnaire's order), a whole number or text,
-    by question id. Consent reads as ``"y"``. Raises ``ResponseError`` for a resource that is
-    not a response to this questionnaire, and for an answer the questionnaire does not allow,
-    which a form that does not enforce all of it may send: "None of these" with another choice,
-    a pain score out of range, text longer than its question allows."""
-    if resource.get("resourceType") != "QuestionnaireResponse":
-        raise ResponseError("not a QuestionnaireResponse")
-    canonical, _, version = str(resource.get("questionnaire", "")).partition("|")
-    if not canonical.endswith(f"/Questionnaire/{QUESTIONNAIRE}") or version not in (
-        "",
-        QUESTIONNAIRE_VERSION,
-    ):
-        raise ResponseError(
-            f"not a response to questionnaire {QUESTIONNAIRE} {QUESTIONNAIRE_VERSION}"
-        )
-    answers: dict[str, Any] = {}
-    for item in _items(resource.get("item", ())):
-        link_id = str(item.get("linkId"))
-        question = QUESTIONS.get(link_id)
-        if question is None:
-            if link_id in _NO_ANSWER:
-                continue  # a step's group, its introduction, a question's hint
-            raise ResponseError(f"{link_id}: not a question of this questionnaire")
-        values = [_value(question, answer) for answer in item.get("answer", ())]
-        values = [value for value in values if value is not None]
-        if not values:
-            continue
-        if question.kind is Kind.MULTI:
-            order = [choice.code for choice in question.choices]
-            answers[question.id] = sorted(set(values), key=order.index)
-        elif len(values) > 1:
-            raise ResponseError(f"{question.id}: more than one answer")
-        else:
-            answers[question.id] = values[0]
-    try:
-        check_answers(answers)
-    except AnswerError as refused:
-        raise ResponseError(str(refused)) from refused
-    return answers
-
-
-def _items(items: Any) -> Iterator[Mapping[str, Any]]:
-    """Every item, nested ones too (under a group, or under an answer)."""
-    for item in items:
-        yield item
-        yield from _items(item.get("item", ()))
-        for answer in item.get("answer", ()):
-            yield from _items(answer.get("item", ()))
-
-
-def _value(question: Question, answer: Mapping[str, Any]) -> Any:
-    kind = question.kind
-    if kind in (Kind.YES_NO, Kind.SINGLE, Kind.MULTI):
-        coding = answer.get("valueCoding") or {}
-        if not str(coding.get("system", "")).endswith(f"/CodeSystem/{ANSWER_CODES}"):
-            raise ResponseError(f"{question.id}: a code from another code system")
-        if coding.get("code") not in question.codes:
-            raise ResponseError(f"{question.id}: not a code this question offers")
-        return coding["code"]
-    if kind is Kind.SCALE:
-        return answer.get("valueInteger")
-    if kind is Kind.CONSENT:
-        return "y" if answer.get("valueBoolean") is True else None
-    text = answer.get("valueString")
-    if text is not None and len(text) > (question.max_length or len(text)):
-        raise ResponseError(f"{question.id}: longer than {question.max_length} characters")
-    return text
+    items = (b',"item":[', b",".join(groups), b"]") if groups else ()  # FHIR: no empty list
+    return b"".join((own[:-1], b',"extension":[', decision, b"]", *items, b"}"))

@@ -1,14 +1,16 @@
 """The public FHIR resources: the questionnaire and its code systems, for any system to read.
 
-They hold nothing personal and change only with a release, so they may be cached and read from
-another site's pages. Each submission's ``QuestionnaireResponse`` is a staff download
-(``app.staff.views``), never public.
+They hold nothing personal and change only with a release, so other sites' pages may read them
+and, once ``PUBLIC_URL`` fixes their canonical URLs, caches may keep them (without it, each
+request's own address would be in them: a cache must not keep what a forged Host header made).
+Each submission's ``QuestionnaireResponse`` is a staff download (``app.staff.views``), never
+public.
 """
 
 from __future__ import annotations
 
 import orjson
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 from flask.typing import ResponseReturnValue
 
 from app.fhir.canonical import FHIR_JSON
@@ -35,9 +37,10 @@ def _published(kind: str, resource_id: str) -> ResponseReturnValue:
     if body is None:
         return _not_found(kind, resource_id)
     response = Response(body, mimetype=FHIR_JSON)
-    response.cache_control.public = True  # app.http leaves a public response's caching alone
-    response.cache_control.max_age = CACHE_SECONDS
     response.headers["Access-Control-Allow-Origin"] = "*"
+    if current_app.config["PUBLIC_URL"]:
+        response.cache_control.public = True  # which app.http leaves as it is
+        response.cache_control.max_age = CACHE_SECONDS
     response.add_etag()
     return response.make_conditional(request)
 
@@ -54,4 +57,6 @@ def _not_found(kind: str, resource_id: str) -> ResponseReturnValue:
             }
         ],
     }
-    return Response(orjson.dumps(outcome), status=404, mimetype=FHIR_JSON)
+    response = Response(orjson.dumps(outcome), status=404, mimetype=FHIR_JSON)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

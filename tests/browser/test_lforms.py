@@ -25,7 +25,7 @@ from urllib.parse import quote, urlsplit
 
 from playwright.sync_api import Locator, Page, Route, expect
 
-from app.fhir.response import answers_from_response
+from app.fhir.reading import answers_from_response
 from app.screening.catalogue import Kind
 from app.screening.questions import CLINICAL_QUESTIONS, QUESTIONS
 from app.screening.rules import evaluate

@@ -10,12 +10,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.fhir.response import answers_from_response
+from app.fhir.reading import answers_from_response
 from app.screening.rules import evaluate
 from tests.admin import events
 from tests.builders import make_submission
 from tests.conftest import sign_in
 from tests.fhir import validated
+from tests.fhir.test_response import COMPLETE
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def test_each_line_is_the_submissions_own_response_newest_first(
         minutes_ago=30,
         outcome="emergency",
         reasons=["RF_BLADDER_BOWEL"],
-        answers={"rf_saddle_numbness": "no", "rf_bladder_bowel": "yes"},
+        answers={q: "no" for q in COMPLETE if q.startswith("rf_")} | {"rf_bladder_bowel": "yes"},
         is_safety_stop=True,
         full_name=None,
         email=None,
@@ -56,8 +57,8 @@ def test_each_line_is_the_submissions_own_response_newest_first(
         consented_at=None,
         consent_version=None,
     )
-    older = make_submission(app, minutes_ago=20, comments='Says "hi"\nand =1+1')
-    newer = make_submission(app, minutes_ago=10, locale="fr_CA", email=None)
+    older = make_submission(app, minutes_ago=20, answers=COMPLETE, comments='Says "hi"\nand =1+1')
+    newer = make_submission(app, minutes_ago=10, answers=COMPLETE, locale="fr_CA", email=None)
     lines = download(desk)
     assert [line["id"] for line in lines] == [newer.reference, older.reference, stop.reference]
     for line, made in zip(lines, (newer, older, stop), strict=True):

@@ -17,7 +17,7 @@ from app.fhir.canonical import OPTION_EXCLUSIVE, TRANSLATION
 from app.screening.catalogue import NONE_CODE, Kind
 from app.screening.questions import QUESTIONNAIRE_VERSION, QUESTIONS, STEPS
 from app.screening.rules import RULES, RULES_VERSION
-from tests.conftest import make_app
+from tests.conftest import make_app, make_staff, sign_in
 from tests.fhir import validated
 
 BASE = "http://localhost/fhir"  # the test client's address, PUBLIC_URL not being set
@@ -195,17 +195,39 @@ def test_canonical_urls_come_from_the_public_address(tmp_path: Path) -> None:
     assert fetch(client, "/fhir/CodeSystem/ims-screen-rule")["url"].startswith(base)
 
 
-def test_the_public_resources_may_be_cached_and_read_from_other_sites(
-    client: FlaskClient,
-) -> None:
+def test_the_public_resources_may_be_cached_and_read_from_other_sites(tmp_path: Path) -> None:
+    client = make_app(tmp_path, PUBLIC_URL="https://screen.example.org").test_client()
     response = client.get("/fhir/Questionnaire/ims-screen")  # nobody signed in
     assert response.headers["Cache-Control"] == "public, max-age=3600"
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Set-Cookie" not in response.headers
     again = client.get(
         "/fhir/Questionnaire/ims-screen", headers={"If-None-Match": response.headers["ETag"]}
     )
     assert again.status_code == 304
     assert client.get("/").headers["Cache-Control"] == "no-store"  # pages still never cached
+
+
+def test_without_a_public_address_no_cache_keeps_them(client: FlaskClient) -> None:
+    # Their canonical URLs would then be made of the request's Host header, which anyone can
+    # forge: a shared cache must not keep one such copy for everybody.
+    response = client.get("/fhir/Questionnaire/ims-screen", headers={"Host": "evil.example"})
+    assert orjson.loads(response.data)["url"] == "http://evil.example/fhir/Questionnaire/ims-screen"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_response_that_sets_the_session_cookie_is_never_cached(tmp_path: Path) -> None:
+    app = make_app(tmp_path, PUBLIC_URL="https://screen.example.org")
+    client = app.test_client()
+    assert client.get("/fhir/Questionnaire/ims-screen?lang=fr").headers["Cache-Control"] == (
+        "no-store"  # the language remembered in the session's cookie
+    )
+    staff = make_staff(app, email="desk@clinic.example")
+    sign_in(client, app, staff)
+    response = client.get("/fhir/CodeSystem/ims-screen-rule?lang=en")
+    assert "Set-Cookie" in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 @pytest.mark.parametrize(
@@ -219,3 +241,4 @@ def test_an_unknown_resource_is_a_fhir_not_found(client: FlaskClient, path: str)
     assert outcome["resourceType"] == "OperationOutcome"
     assert outcome["issue"][0]["code"] == "not-found"
     assert "no-store" in response.headers["Cache-Control"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"  # another site can read why
