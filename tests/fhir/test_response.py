@@ -252,3 +252,29 @@ def test_the_download_is_in_the_submissions_access_report(
     assert [line.split(",")[3:5] for line in lines] == [
         ["FHIR record downloaded", "submission.fhir"]
     ]
+
+
+def test_a_record_with_nothing_answered_has_no_empty_item_list() -> None:
+    nothing = record(
+        {}, full_name=None, phone=None, contact_preference="", comments=None, consented=False
+    )
+    resource = orjson.loads(response_json(nothing, WORDS))
+    assert "item" not in resource  # FHIR allows no empty list
+    validated(resource)
+
+
+def test_an_outcome_or_reason_the_rules_no_longer_hold_keeps_its_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("app.fhir.response.DECISIONS_KEPT", 1)
+    words = Vocabulary.make(CANONICAL, {outcome: outcome for outcome in Outcome})
+    older = record(COMPLETE, outcome="retired_outcome", reasons=["IND_RETIRED"])
+    (decision,) = orjson.loads(response_json(older, words))["extension"]
+    assert [p.get("valueCoding", {}).get("code") for p in decision["extension"]] == [
+        "retired_outcome",
+        "IND_RETIRED",
+        None,
+    ]
+    assert "display" not in decision["extension"][1]["valueCoding"]
+    response_json(record(COMPLETE), words)
+    assert len(words.decisions) == 1  # kept up to its bound, and written all the same
