@@ -14,7 +14,7 @@ FAST := not browser and not load and not perf
 # WORKERS=0 runs them in this process alone (for a debugger, or to read one test's output).
 WORKERS ?= auto
 
-.PHONY: run serve test test-postgres load-test perf-guard bench bench-rules bench-scale bench-throughput bench-inprocess bench-weight bench-floor bench-reading services check lint format migrations-check translations translations-check update-catalog browser-deps browser-test clean
+.PHONY: run serve test test-postgres load-test perf-guard bench bench-rules bench-scale bench-exports bench-throughput bench-inprocess bench-weight bench-floor bench-reading services check lint format migrations-check translations translations-check update-catalog browser-deps browser-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,12 @@ bench-rules: $(STAMP) translations
 bench-scale: $(STAMP) translations services
 	$(BIN)/python -m bench.scale --database sqlite
 	$(BIN)/python -m bench.scale --database postgresql
+
+## The exports alone (CSV with codes, CSV in words, FHIR NDJSON with and without its kept parts)
+## at 1,000,000 submissions, on SQLite then PostgreSQL (bench-scale measures them too).
+bench-exports: $(STAMP) translations services
+	$(BIN)/python -m bench.scale --database sqlite --sizes 1000000 --export-runs 2 --exports-only
+	$(BIN)/python -m bench.scale --database postgresql --sizes 1000000 --export-runs 2 --exports-only
 
 bench-inprocess: $(STAMP) translations services
 	$(BIN)/python -m bench.inprocess --database sqlite
