@@ -1,4 +1,4 @@
-"""One submission as a FHIR R4 ``QuestionnaireResponse``, and one read back into answers.
+"""One submission as a FHIR R4 ``QuestionnaireResponse``, in JSON.
 
 ``response_json`` writes a submission's answers in the questionnaire's shape (a group
 item per step answered, in order), each answer a Coding of our answer code system, an integer
