@@ -19,6 +19,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 import orjson
+from orjson import Fragment
 
 from app.fhir.canonical import (
     ANSWER_CODES,
@@ -135,7 +136,7 @@ class _Codings(dict[str, dict[str, str]]):
         return {"system": self.system, "code": str(code)}
 
 
-class _Items(dict[Any, bytes]):
+class _Items(dict[Any, Fragment]):
     """One question's answered items in JSON, by stored answer (a code, a tuple of codes, a
     number): each encoded when first met, then reused by every response that gives it."""
 
@@ -143,53 +144,53 @@ class _Items(dict[Any, bytes]):
         super().__init__()
         self.question, self.codings = question, codings
 
-    def __missing__(self, value: Any) -> bytes:
+    def __missing__(self, value: Any) -> Fragment:
         if self.question.kind is Kind.SCALE:
             answers: list[dict[str, Any]] = [{"valueInteger": value}]
         else:
             codes = value if isinstance(value, tuple) else (value,)
             answers = [{"valueCoding": self.codings[code]} for code in codes]
-        item = self[value] = _dumps({"linkId": self.question.id, "answer": answers})
+        item = self[value] = Fragment(_dumps({"linkId": self.question.id, "answer": answers}))
         return item
 
 
 class _Typed:
-    """The items of a question answered in free text, or consent, in JSON: one each answer."""
+    """The items of a question answered in free text, or consent: one each answer."""
 
     def __init__(self, question: Question) -> None:
         self.link_id, self.value_type = question.id, _TYPED[question.kind]
 
-    def __getitem__(self, value: Any) -> bytes:
-        return _dumps({"linkId": self.link_id, "answer": [{self.value_type: value}]})
+    def __getitem__(self, value: Any) -> dict[str, Any]:
+        return {"linkId": self.link_id, "answer": [{self.value_type: value}]}
 
 
-class _Group(dict[tuple[Any, ...], bytes]):
-    """One step's group item in JSON (nothing, for a step not answered), by the step's answers
-    in order: made from its questions' items when first met and, for a step where nothing is
+class _Group(dict[tuple[Any, ...], Fragment | None]):
+    """One step's group item in JSON (None, for a step not answered), by the step's answers in
+    order: made from its questions' items when first met and, for a step where nothing is
     typed, kept for the many responses that repeat it (``GROUPS_KEPT`` different ones at most:
     most patients answer most questions alike)."""
 
     def __init__(self, step: Step, codings: _Codings) -> None:
         super().__init__()
-        self.opening = b'{"linkId":"%s","item":[' % step.id.encode()
+        self.link_id = step.id
         self.tables = tuple(
             _Typed(q) if q.kind in _TYPED else _Items(q, codings) for q in step.questions
         )
         self.keep = not any(q.kind in _TYPED for q in step.questions)
 
-    def __missing__(self, values: tuple[Any, ...]) -> bytes:
+    def __missing__(self, values: tuple[Any, ...]) -> Fragment | None:
         answered = [
             item[value]
             for item, value in zip(self.tables, values, strict=True)
             if value is not None
         ]
-        group = self.opening + b",".join(answered) + b"]}" if answered else b""
+        group = Fragment(_dumps({"linkId": self.link_id, "item": answered})) if answered else None
         if self.keep and len(self) < GROUPS_KEPT:
             self[values] = group
         return group
 
 
-class _Decisions(dict[tuple[str, tuple[str, ...], str], bytes]):
+class _Decisions(dict[tuple[str, tuple[str, ...], str], Fragment]):
     """The decision extension in JSON, by outcome, reasons and rules version: each encoded
     when first met, and kept (``DECISIONS_KEPT`` different ones at most) for the responses
     that repeat it."""
@@ -198,14 +199,14 @@ class _Decisions(dict[tuple[str, tuple[str, ...], str], bytes]):
         super().__init__()
         self.url, self.outcomes, self.rules = url, outcomes, rules
 
-    def __missing__(self, key: tuple[str, tuple[str, ...], str]) -> bytes:
+    def __missing__(self, key: tuple[str, tuple[str, ...], str]) -> Fragment:
         outcome, reasons, rules_version = key
         parts = [
             {"url": "outcome", "valueCoding": self.outcomes[outcome]},
             *({"url": "reason", "valueCoding": self.rules[r]} for r in reasons),
             {"url": "rulesVersion", "valueString": rules_version},
         ]
-        encoded = _dumps({"url": self.url, "extension": parts})
+        encoded = Fragment(_dumps({"url": self.url, "extension": parts}))
         if len(self) < DECISIONS_KEPT:
             self[key] = encoded
         return encoded
@@ -242,21 +243,22 @@ def response_json(record: Record, words: Vocabulary) -> bytes:
     """The submission ``record`` as a ``QuestionnaireResponse``, in JSON: its own fields, the
     decision extension, then a group a step answered, an item a question answered (a
     multi-select's codes as stored: in the questionnaire's order). The decision and the
-    answered items come encoded from ``words``: only what is the submission's own (its
-    reference, times, versions, the text its patient typed) is encoded here."""
+    answered steps come from ``words`` already encoded (``orjson.Fragment``): only what is the
+    submission's own (its reference, times, versions, the text its patient typed) is encoded
+    here."""
     canonical, given = words.canonical, record.given()
-    groups = [found for group, where in words.steps if (found := group[given[where]])]
-    own = _dumps(
-        {
-            "resourceType": "QuestionnaireResponse",
-            "id": record.reference,
-            "language": record.locale.replace("_", "-"),  # BCP 47: fr-CA
-            "identifier": {"system": canonical.references, "value": record.reference},
-            "questionnaire": f"{canonical.questionnaire}|{record.questionnaire_version}",
-            "status": "stopped" if record.is_safety_stop else "completed",
-            "authored": record.authored,
-        }
-    )
     decision = words.decisions[record.outcome, tuple(record.reasons), record.rules_version]
-    items = (b',"item":[', b",".join(groups), b"]") if groups else ()  # FHIR: no empty list
-    return b"".join((own[:-1], b',"extension":[', decision, b"]", *items, b"}"))
+    resource: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse",
+        "id": record.reference,
+        "language": record.locale.replace("_", "-"),  # BCP 47: fr-CA
+        "extension": [decision],
+        "identifier": {"system": canonical.references, "value": record.reference},
+        "questionnaire": f"{canonical.questionnaire}|{record.questionnaire_version}",
+        "status": "stopped" if record.is_safety_stop else "completed",
+        "authored": record.authored,
+    }
+    groups = [found for group, where in words.steps if (found := group[given[where]])]
+    if groups:  # FHIR allows no empty list
+        resource["item"] = groups
+    return _dumps(resource)

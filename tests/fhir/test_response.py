@@ -231,10 +231,10 @@ def test_a_steps_groups_are_kept_up_to_a_bound_and_typed_ones_never(
     written = [
         response_json(record(COMPLETE | {"pain_intensity": score}), words) for score in range(5)
     ]
-    groups = {group.opening: group for group, _ in words.steps}
-    assert len(groups[b'{"linkId":"pain","item":[']) == 2  # five different, two kept
-    assert len(groups[b'{"linkId":"safety","item":[']) == 1  # the same each time
-    assert len(groups[b'{"linkId":"contact","item":[']) == 0  # what a patient typed: never
+    groups = {group.link_id: group for group, _ in words.steps}
+    assert len(groups["pain"]) == 2  # five different, two kept
+    assert len(groups["safety"]) == 1  # the same each time
+    assert len(groups["contact"]) == 0  # what a patient typed: never
     for score, encoded in enumerate(written):  # kept or not, each is written in full
         pain = {i["linkId"]: i["answer"] for i in orjson.loads(encoded)["item"][1]["item"]}
         assert pain["pain_intensity"] == [{"valueInteger": score}]
