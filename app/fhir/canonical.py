@@ -1,9 +1,9 @@
 """The FHIR resources' names and canonical addresses, and the media types they travel in.
 
 Canonical URLs are made from one base, the address the app is served at (``PUBLIC_URL``) with
-``/fhir``: the questionnaire's and each code system's canonical URL is also where the app serves
-it; the decision extension's URL and the references' identifier system are names only.
-Pure: no Flask.
+``/fhir``: each resource's canonical URL (the questionnaire's, each code system's, the decision
+extension's definition's) is also where the app serves it; the references' identifier system
+is a name only. Pure: no Flask.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ import orjson
 from flask import current_app, request
 from flask_babel import force_locale, format_number, gettext
 
-from app.fhir.canonical import QUESTIONNAIRE, Canonical
+from app.fhir.canonical import DECISION, QUESTIONNAIRE, Canonical
+from app.fhir.extension import decision_definition
 from app.fhir.questionnaire import ENGLISH, code_systems, questionnaire
 from app.fhir.response import Record, Vocabulary, response_json
 from app.staff.forms import OUTCOME_LABELS
@@ -35,8 +36,8 @@ def say(locale: str, text: Any, **values: Any) -> str:
 
 
 def published(kind: str, resource_id: str) -> bytes | None:
-    """The JSON of a resource everyone may read (``Questionnaire/ims-screen`` and our code
-    systems), or None when there is no such resource."""
+    """The JSON of a resource everyone may read (``Questionnaire/ims-screen``, our code systems,
+    the decision extension's definition), or None when there is no such resource."""
     return _published(canonical().base).get(f"{kind}/{resource_id}")
 
 
@@ -44,7 +45,10 @@ def published(kind: str, resource_id: str) -> bytes | None:
 def _published(base: str) -> dict[str, bytes]:
     """Every public resource under ``base``, encoded once: they change only with a release."""
     under = Canonical(base)
-    resources = {f"Questionnaire/{QUESTIONNAIRE}": questionnaire(under, say)}
+    resources = {
+        f"Questionnaire/{QUESTIONNAIRE}": questionnaire(under, say),
+        f"StructureDefinition/{DECISION}": decision_definition(under),
+    }
     systems = code_systems(under, say, OUTCOME_LABELS)
     resources |= {f"CodeSystem/{system_id}": cs for system_id, cs in systems.items()}
     return {path: orjson.dumps(resource) for path, resource in resources.items()}

@@ -27,6 +27,7 @@ from app.fhir.canonical import (
     RULE_CODES,
     Canonical,
 )
+from app.fhir.extension import OUTCOME_PART, REASON_PART, RULES_PART
 from app.fhir.questionnaire import ANSWER_VALUES, CODED, ITEM_TYPES, answer_concepts
 from app.screening.catalogue import Kind, Question, Step
 from app.screening.questions import QUESTIONS, STEPS
@@ -202,9 +203,9 @@ class _Decisions(dict[tuple[str, tuple[str, ...], str], Fragment]):
     def __missing__(self, key: tuple[str, tuple[str, ...], str]) -> Fragment:
         outcome, reasons, rules_version = key
         parts = [
-            {"url": "outcome", "valueCoding": self.outcomes[outcome]},
-            *({"url": "reason", "valueCoding": self.rules[r]} for r in reasons),
-            {"url": "rulesVersion", "valueString": rules_version},
+            {"url": OUTCOME_PART, "valueCoding": self.outcomes[outcome]},
+            *({"url": REASON_PART, "valueCoding": self.rules[r]} for r in reasons),
+            {"url": RULES_PART, "valueString": rules_version},
         ]
         encoded = Fragment(_dumps({"url": self.url, "extension": parts}))
         if len(self) < DECISIONS_KEPT:

@@ -32,6 +32,12 @@ def code_system(resource_id: str) -> ResponseReturnValue:
     return _published("CodeSystem", resource_id)
 
 
+@bp.get("/StructureDefinition/<resource_id>")
+def structure_definition(resource_id: str) -> ResponseReturnValue:
+    """The definition of our extension (``screening-decision``)."""
+    return _published("StructureDefinition", resource_id)
+
+
 def _published(kind: str, resource_id: str) -> ResponseReturnValue:
     body = published(kind, resource_id)
     if body is None:

@@ -13,12 +13,14 @@ import orjson
 from fhir.resources.R4B.codesystem import CodeSystem
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from fhir.resources.R4B.structuredefinition import StructureDefinition
 
 from app.fhir.canonical import Canonical
 from app.fhir.response import Vocabulary
 from app.screening.codes import Outcome
 
 MODELS = {
+    "StructureDefinition": StructureDefinition,
     "Questionnaire": Questionnaire,
     "QuestionnaireResponse": QuestionnaireResponse,
     "CodeSystem": CodeSystem,

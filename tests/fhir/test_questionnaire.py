@@ -14,11 +14,13 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 
 from app.fhir.canonical import OPTION_EXCLUSIVE, TRANSLATION
+from app.fhir.response import response_json
 from app.screening.catalogue import NONE_CODE, Kind
 from app.screening.questions import QUESTIONNAIRE_VERSION, QUESTIONS, STEPS
 from app.screening.rules import RULES, RULES_VERSION
 from tests.conftest import make_app, make_staff, sign_in
-from tests.fhir import validated
+from tests.fhir import WORDS, validated
+from tests.fhir.test_response import COMPLETE, record
 
 BASE = "http://localhost/fhir"  # the test client's address, PUBLIC_URL not being set
 SYSTEMS = ("ims-screen-answer", "ims-screen-outcome", "ims-screen-rule")
@@ -242,3 +244,33 @@ def test_an_unknown_resource_is_a_fhir_not_found(client: FlaskClient, path: str)
     assert outcome["issue"][0]["code"] == "not-found"
     assert "no-store" in response.headers["Cache-Control"]
     assert response.headers["Access-Control-Allow-Origin"] == "*"  # another site can read why
+
+
+def test_the_decision_extension_is_defined_where_its_url_points(client: FlaskClient) -> None:
+    definition = fetch(client, "/fhir/StructureDefinition/screening-decision")
+    assert definition["url"] == f"{BASE}/StructureDefinition/screening-decision"
+    assert (definition["type"], definition["kind"]) == ("Extension", "complex-type")
+    assert definition["context"] == [{"type": "element", "expression": "QuestionnaireResponse"}]
+    elements = {e["id"]: e for e in definition["differential"]["element"]}
+    assert elements["Extension.url"]["fixedUri"] == definition["url"]
+    parts = {
+        e["sliceName"]: (e["min"], e["max"], elements[f"{e['id']}.value[x]"]["type"][0]["code"])
+        for e in elements.values()
+        if "sliceName" in e
+    }
+    assert parts == {
+        "outcome": (1, "1", "Coding"),
+        "reason": (0, "*", "Coding"),
+        "rulesVersion": (1, "1", "string"),
+    }
+    # What a response writes is what the definition allows: each part by its url, each
+    # value of its type, as many as it says.
+    written = orjson.loads(response_json(record(COMPLETE), WORDS))["extension"][0]
+    assert written["url"].endswith("/StructureDefinition/screening-decision")
+    counts: dict[str, int] = defaultdict(int)
+    for part in written["extension"]:
+        least, most, value_type = parts[part["url"]]
+        assert f"value{value_type[0].upper()}{value_type[1:]}" in part
+        counts[part["url"]] += 1
+    for name, (least, most, _) in parts.items():
+        assert least <= counts[name] <= (10**6 if most == "*" else int(most))
